@@ -1,0 +1,151 @@
+"""Build the book strictly and publish it atomically.
+
+Jupyter Book 1 by default logs a failing cell as a warning, exits 0 and publishes the
+traceback; it also ignores unknown ``_config.yml`` keys. Here: the config is checked first,
+the data package is validated, Sphinx runs with warnings as errors (all reported in one
+run), and the site is built into a staging folder that replaces ``_build/html`` only when
+everything passed. A failed build leaves the previous site byte for byte.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+import shutil
+import sys
+from pathlib import Path
+
+import yaml
+
+BUILD_DIR = "_build"
+#: Sections whose keys are free-form by design (Sphinx options, MyST options, analytics ids).
+FREE_FORM = {("sphinx", "config"), ("sphinx", "local_extensions"), ("parse",), ("html", "analytics")}
+
+
+class BuildError(Exception):
+    """A build that must not publish; the message says why, in words a person can act on."""
+
+
+def unknown_config_keys(user: dict, allowed: dict, path: tuple = ()) -> list[str]:
+    """Keys of ``_config.yml`` that Jupyter Book 1 would silently ignore."""
+    problems = []
+    for key, value in user.items():
+        here = (*path, key)
+        if key not in allowed:
+            near = difflib.get_close_matches(str(key), [str(k) for k in allowed], n=1)
+            hint = f" (did you mean {'.'.join(map(str, (*path, near[0])))}?)" if near else ""
+            problems.append(f"_config.yml: unknown key {'.'.join(map(str, here))!r}{hint}")
+        elif isinstance(value, dict) and isinstance(allowed[key], dict) and here not in FREE_FORM:
+            problems.extend(unknown_config_keys(value, allowed[key], here))
+    return problems
+
+
+def check_config(root: Path) -> None:
+    import jupyter_book
+
+    allowed = yaml.safe_load((Path(jupyter_book.__file__).parent / "default_config.yml").read_text())
+    user = yaml.safe_load((root / "_config.yml").read_text(encoding="utf-8")) or {}
+    problems = unknown_config_keys(user, allowed)
+    if problems:
+        raise BuildError("\n".join(problems))
+
+
+def _failing_cell(error: BaseException) -> str:
+    """Name the notebook and the cell of an execution error, from the exception chain."""
+    path, cause = None, error
+    while cause is not None:
+        if type(cause).__name__ == "ExecutionError" and cause.args:
+            path = str(cause.args[0])
+        if type(cause).__name__ == "CellExecutionError":
+            break
+        cause = cause.__cause__ or cause.__context__
+    if path is None:
+        return f"{type(error).__name__}: {error}"
+    message = str(cause) if cause is not None else str(error)
+    source = re.search(r"-{18}\n(.*?)\n-{18}", message, re.S)
+    where = Path(path)
+    try:
+        where = where.relative_to(Path.cwd())
+    except ValueError:
+        pass
+    cell_text = source.group(1).strip() if source else ""
+    location = _locate_cell(Path(path), cell_text)
+    last_line = [line for line in message.strip().splitlines() if line.strip()][-1:] or [""]
+    return (f"{where}{location}: a cell raised an error, so the build stops and nothing is published.\n"
+            f"  cell source:\n    " + cell_text.replace("\n", "\n    ") + f"\n  error: {last_line[0]}")
+
+
+def _locate_cell(path: Path, cell_text: str) -> str:
+    """':cell N (line L)' for the code cell whose source is ``cell_text``."""
+    if not cell_text or not path.is_file():
+        return ""
+    text = path.read_text(encoding="utf-8")
+    position = text.find(cell_text.splitlines()[0])
+    line = text.count("\n", 0, position) + 1 if position >= 0 else None
+    number = text.count("```{code-cell}", 0, position) if position >= 0 else None
+    return f": code cell {number} (line {line})" if line else ""
+
+
+def build(root: Path, *, builder: str = "html", quiet: bool = False) -> Path:
+    """Validate, build into staging, check the output, then swap it into ``_build/html``."""
+    from jupyter_book.sphinx import build_sphinx
+
+    from .validation import check_package
+
+    root = root.resolve()
+    check_config(root)
+    problems = check_package(root / "data")
+    if problems:
+        raise BuildError("the data package has problems; nothing was built:\n" + "\n".join(map(str, problems)))
+    build_dir = root / BUILD_DIR
+    final, staging = build_dir / builder, build_dir / f".staging-{builder}"
+    shutil.rmtree(staging, ignore_errors=True)
+    if final.is_dir():
+        shutil.copytree(final, staging, symlinks=True)  # lets Sphinx write only what changed
+    result = build_sphinx(
+        str(root), str(staging),
+        path_config=str(root / "_config.yml"),
+        confoverrides={"latex_individualpages": False},
+        doctreedir=str(build_dir / ".doctrees"),
+        builder=builder,
+        noconfig=True,
+        warningiserror=True,
+        keep_going=True,
+        quiet=quiet,
+    )
+    if result != 0:
+        shutil.rmtree(staging, ignore_errors=True)
+        if isinstance(result, BaseException):
+            raise BuildError(_failing_cell(result)) from result
+        raise BuildError("Sphinx reported warnings or errors (listed above); warnings fail this build. "
+                         "The previous site is unchanged.")
+    _check_output(staging)
+    previous = build_dir / f".previous-{builder}"
+    shutil.rmtree(previous, ignore_errors=True)
+    if final.exists():
+        final.rename(previous)
+    staging.rename(final)
+    shutil.rmtree(previous, ignore_errors=True)
+    return final
+
+
+def _check_output(site: Path) -> None:
+    reports = site / "reports"
+    if reports.exists():
+        shutil.rmtree(site, ignore_errors=True)
+        raise BuildError("the build wrote execution error reports (reports/*.err.log); nothing was published")
+    for page in site.rglob("*.html"):
+        text = page.read_text(encoding="utf-8", errors="replace")
+        if "Traceback (most recent call last)" in text:
+            shutil.rmtree(site, ignore_errors=True)
+            raise BuildError(f"{page.relative_to(site)} contains a Python traceback; nothing was published")
+
+
+def main_build(root: Path) -> int:
+    try:
+        site = build(root)
+    except BuildError as error:
+        print(f"build failed: {error}", file=sys.stderr)
+        return 1
+    print(f"built {site}; view it with `make serve` (http://127.0.0.1:8000)")
+    return 0

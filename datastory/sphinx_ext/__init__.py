@@ -1,0 +1,60 @@
+"""Sphinx extension: offline charts, claim roles, build inputs and data pages.
+
+Add ``datastory.sphinx_ext`` to ``sphinx.extra_extensions`` in ``_config.yml``. Like
+sphinx-design, it declares its config once and ships its static files itself, for HTML
+builders only. Pages with charts load the chart runtime (vega plus one small script, both
+served from ``_static``); pages without charts load neither.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ..claims import ClaimRole
+from .chart_nodes import assign_chart_ids, chart, depart_chart_html, skip_chart, visit_chart_html
+from .data_pages import DataDictionary, SourcesList
+from .inputs import add_build_inputs
+
+STATIC_DIR = Path(__file__).resolve().parent.parent / "static"
+VEGA_JS = "vendor/vega-6.2.0/vega.min.js"
+CHART_JS = "datastory-charts.js"
+
+
+def _resolve_data_path(app, config) -> None:
+    config.datastory_data_path = (Path(app.srcdir) / config.datastory_data_dir).resolve()
+
+
+def _add_static(app) -> None:
+    if app.builder.format != "html":
+        return
+    app.config.html_static_path.append(str(STATIC_DIR))
+    app.add_css_file("datastory.css")
+
+
+def _page_assets(app, pagename, templatename, context, doctree) -> None:
+    if doctree is not None and next(iter(doctree.findall(chart)), None) is not None:
+        app.add_js_file(VEGA_JS, loading_method="defer")
+        app.add_js_file(CHART_JS, loading_method="defer")
+
+
+def setup(app):
+    app.add_config_value("datastory_data_dir", "data", "env", [str])
+    app.add_config_value("datastory_sources_page", "book/data", "env", [str])
+    app.add_config_value("datastory_data_path", None, "")  # derived from datastory_data_dir
+    app.connect("config-inited", _resolve_data_path)
+    app.connect("builder-inited", _add_static)
+    app.connect("source-read", add_build_inputs)
+    app.connect("doctree-read", assign_chart_ids)
+    app.connect("html-page-context", _page_assets)
+    app.add_node(
+        chart,
+        html=(visit_chart_html, depart_chart_html),
+        latex=(skip_chart, None),
+        text=(skip_chart, None),
+        man=(skip_chart, None),
+        texinfo=(skip_chart, None),
+    )
+    app.add_role("claim", ClaimRole())
+    app.add_directive("datastory-sources", SourcesList)
+    app.add_directive("datastory-dictionary", DataDictionary)
+    return {"version": "0.1", "parallel_read_safe": True, "parallel_write_safe": True, "env_version": 1}

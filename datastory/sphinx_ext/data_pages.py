@@ -1,0 +1,75 @@
+"""Directives that write the data page from the data package itself, so it cannot drift."""
+
+from __future__ import annotations
+
+import pandas as pd
+from docutils import nodes
+from sphinx.util.docutils import SphinxDirective
+
+from ..data import load, read_descriptor
+
+
+def _text(value) -> str:
+    return "" if pd.isna(value) else str(value.date() if hasattr(value, "date") else value)
+
+
+def _table(headers: list[str], rows: list[list], widths: list[int] | None = None) -> nodes.table:
+    table = nodes.table(classes=["ds-table"])
+    group = nodes.tgroup(cols=len(headers))
+    table += group
+    for width in widths or [1] * len(headers):
+        group += nodes.colspec(colwidth=width)
+    head = nodes.thead()
+    group += head
+    head += nodes.row("", *[nodes.entry("", nodes.paragraph(text=h)) for h in headers])
+    body = nodes.tbody()
+    group += body
+    for cells in rows:
+        row = nodes.row()
+        for cell in cells:
+            row += nodes.entry("", cell if isinstance(cell, nodes.Node) else nodes.paragraph(text=_text(cell)))
+        body += row
+    return table
+
+
+class SourcesList(SphinxDirective):
+    """Every source, each with an anchor ``source-<id>`` that claims and charts link to."""
+
+    def run(self):
+        folder = self.config.datastory_data_path
+        self.env.note_dependency(str(folder / "sources.csv"))
+        items = nodes.bullet_list(classes=["ds-sources"])
+        for row in load("sources", folder).itertuples():
+            para = nodes.paragraph()
+            para += nodes.reference("", row.title, refuri=row.url)
+            para += nodes.Text(f" — {row.publisher}")
+            if not pd.isna(row.published):
+                para += nodes.Text(f", {row.published.date()}")
+            para += nodes.Text(f" ({row.kind}; id ")
+            para += nodes.literal(text=row.source_id)
+            para += nodes.Text(")")
+            item = nodes.list_item("", para, ids=[f"source-{row.source_id}"])
+            items += item
+        return [items]
+
+
+class DataDictionary(SphinxDirective):
+    """One table per data table: field, type, required, description with units."""
+
+    def run(self):
+        folder = self.config.datastory_data_path
+        self.env.note_dependency(str(folder / "datapackage.json"))
+        out = []
+        for res in read_descriptor(folder)["resources"]:
+            rows_count = len(load(res["name"], folder))
+            out.append(nodes.rubric(text=f"{res['title']} ({res['path']}, {rows_count} rows)",
+                                    ids=[f"table-{res['name']}"]))
+            out.append(nodes.paragraph(text=res["description"]))
+            rows = []
+            for field in res["schema"]["fields"]:
+                constraints = field.get("constraints", {})
+                rule = ", ".join(f"{k}: {v}" for k, v in constraints.items() if k != "required")
+                rows.append([field["name"], field["type"], "yes" if constraints.get("required") else "",
+                             field["description"] + (f" ({rule})" if rule else "")])
+            out.append(_table(["Field", "Type", "Required", "Description"], rows, [2, 1, 1, 6]))
+        return out
