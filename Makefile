@@ -1,0 +1,44 @@
+# Every target names the command it runs. Two commands for a fresh machine:
+#   make book   (set up .venv, build the site into _build/html)
+#   make test   (set up .venv with test tools and Chromium, run the whole suite)
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+
+.PHONY: book serve test validate lint clean chromium
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+$(VENV)/.runtime: requirements.txt pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements.txt
+	$(BIN)/pip install --quiet --no-deps -e .
+	touch $@
+
+$(VENV)/.dev: requirements-dev.txt $(VENV)/.runtime
+	$(BIN)/pip install --quiet -r requirements-dev.txt
+	touch $@
+
+book: $(VENV)/.runtime  ## build the site strictly into _build/html
+	$(BIN)/python -m datastory build
+
+serve:  ## serve the built site on http://127.0.0.1:8000
+	$(BIN)/python -m http.server --bind 127.0.0.1 --directory _build/html 8000
+
+validate: $(VENV)/.runtime  ## check the data package
+	$(BIN)/python -m datastory validate
+
+chromium:  ## Debian Chromium for browser tests (installed when missing and we are root)
+	@command -v chromium >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq chromium; \
+	  else echo "browser tests need Debian's chromium: sudo apt-get install chromium"; exit 1; fi; }
+
+test: $(VENV)/.dev chromium  ## the whole suite: unit, build and browser tests
+	$(BIN)/python -m pytest
+
+lint: $(VENV)/.dev
+	$(BIN)/ruff check datastory tests
+
+clean:
+	rm -rf _build

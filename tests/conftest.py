@@ -1,0 +1,49 @@
+"""Shared fixtures: a temporary copy of the repository, and one real build of it per session."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+COPY_IGNORE = shutil.ignore_patterns(".git", ".venv", "_build", "__pycache__", "*.egg-info", ".pytest_cache",
+                                     "test-output")
+
+
+def copy_repo(dest: Path) -> Path:
+    shutil.copytree(ROOT, dest, ignore=COPY_IGNORE)
+    return dest
+
+
+def run_build(root: Path) -> subprocess.CompletedProcess:
+    """Build exactly as `make book` does, in ``root``; output captured for assertions."""
+    env = {**os.environ, "PYTHONHASHSEED": "0"}
+    return subprocess.run([sys.executable, "-m", "datastory", "build", "--root", str(root)], cwd=root,
+                          capture_output=True, text=True, env=env, timeout=900)
+
+
+def executed(result: subprocess.CompletedProcess) -> list[str]:
+    """Notebooks myst-nb executed (not taken from the cache), read from the build log."""
+    names, current = [], None
+    for line in (result.stdout + result.stderr).splitlines():
+        if "reading sources..." in line:
+            current = line.rsplit("]", 1)[-1].strip().split("\x1b")[0].strip()
+            for code in ("\x1b[32m", "\x1b[39;49;00m"):
+                current = current.replace(code, "")
+        if "Executing notebook using" in line and current:
+            names.append(current)
+    return names
+
+
+@pytest.fixture(scope="session")
+def built_site(tmp_path_factory) -> Path:
+    """One strict build of a copy of the repository, shared by the tests that read its output."""
+    root = copy_repo(tmp_path_factory.mktemp("site") / "repo")
+    result = run_build(root)
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    return root
