@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -27,17 +28,10 @@ def run_build(root: Path) -> subprocess.CompletedProcess:
                           capture_output=True, text=True, env=env, timeout=900)
 
 
-def executed(result: subprocess.CompletedProcess) -> list[str]:
+def executed(result: subprocess.CompletedProcess, root: Path) -> list[str]:
     """Notebooks myst-nb executed (not taken from the cache), read from the build log."""
-    names, current = [], None
-    for line in (result.stdout + result.stderr).splitlines():
-        if "reading sources..." in line:
-            current = line.rsplit("]", 1)[-1].strip().split("\x1b")[0].strip()
-            for code in ("\x1b[32m", "\x1b[39;49;00m"):
-                current = current.replace(code, "")
-        if "Executing notebook using" in line and current:
-            names.append(current)
-    return names
+    found = re.findall(r"(\S+)\.md: Executing notebook", result.stdout + result.stderr)
+    return sorted(Path(path).resolve().relative_to(root.resolve()).as_posix() for path in found)
 
 
 @pytest.fixture(scope="session")

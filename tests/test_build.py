@@ -1,0 +1,176 @@
+"""The book builds strictly, offline and incrementally, in a temporary copy of the repository."""
+
+from __future__ import annotations
+
+import re
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+
+from conftest import copy_repo, executed, run_build
+
+pytestmark = pytest.mark.slow
+
+
+class _Resources(HTMLParser):
+    """Every URL a page makes the browser fetch by itself (not links the reader clicks)."""
+
+    def __init__(self):
+        super().__init__()
+        self.urls = []
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "script" and attrs.get("src"):
+            self.urls.append(attrs["src"])
+        if tag == "link" and attrs.get("href") and "stylesheet" in (attrs.get("rel") or "") + (attrs.get("as") or ""):
+            self.urls.append(attrs["href"])
+        if tag == "link" and attrs.get("rel") in ("preload", "modulepreload", "icon"):
+            self.urls.append(attrs.get("href", ""))
+        if tag in ("img", "iframe", "source", "audio", "video") and attrs.get("src"):
+            self.urls.append(attrs["src"])
+
+
+def test_every_page_loads_only_same_site_resources(built_site):
+    site = built_site / "_build" / "html"
+    pages = list(site.rglob("*.html"))
+    assert len(pages) >= 4
+    offenders = []
+    for page in pages:
+        parser = _Resources()
+        parser.feed(page.read_text(encoding="utf-8"))
+        offenders += [f"{page.name}: {u}" for u in parser.urls if re.match(r"(https?:)?//", u)]
+    for css in site.rglob("*.css"):
+        text = css.read_text(encoding="utf-8", errors="replace")
+        offenders += [f"{css.name}: {u}" for u in re.findall(r"""(?:@import\s+|url\()\s*["']?((?:https?:)?//[^"')\s]+)""", text)]
+    assert offenders == []
+
+
+def test_chart_page_has_chart_data_and_fallback(built_site):
+    site = built_site / "_build" / "html"
+    page = (site / "notebooks" / "01-state-venture-capitalist.html").read_text(encoding="utf-8")
+    assert 'id="chart-01-state-venture-capitalist-1"' in page
+    assert 'type="application/json" class="ds-chart__spec"' in page
+    assert "cdn.jsdelivr" not in page and "vega-embed" not in page
+    assert (site / "_charts" / "01-state-venture-capitalist-1.csv").read_text().startswith("label,")
+    assert (site / "_charts" / "01-state-venture-capitalist-1.svg").read_text().startswith("<svg")
+    inline = re.findall(r"<script(?![^>]*\bsrc=)(?![^>]*application/json)[^>]*>(.*?)</script>", page, re.S)
+    assert not any("ds-chart" in block or "vega" in block for block in inline)
+    assert not (site / "reports").exists()
+
+
+def test_failing_cell_fails_the_build_and_names_notebook_and_cell(tmp_path):
+    root = copy_repo(tmp_path / "repo")
+    notebook = root / "notebooks" / "01-state-venture-capitalist.md"
+    notebook.write_text(notebook.read_text().replace(
+        'funds = load("state_funds")', 'funds = load("state_funds")\nraise RuntimeError("deliberate failure")'))
+    result = run_build(root)
+    assert result.returncode != 0
+    assert "notebooks/01-state-venture-capitalist.md: code cell 2" in result.stderr
+    assert "deliberate failure" in result.stderr
+    assert not (root / "_build" / "html").exists()
+
+
+def test_broken_cross_reference_fails(tmp_path):
+    root = copy_repo(tmp_path / "repo")
+    page = root / "book" / "methodology.md"
+    page.write_text(page.read_text() + "\nSee {ref}`no-such-label`.\n")
+    result = run_build(root)
+    assert result.returncode != 0
+    assert "no-such-label" in result.stdout + result.stderr
+
+
+def test_unknown_config_key_fails_before_building(tmp_path):
+    root = copy_repo(tmp_path / "repo")
+    config = root / "_config.yml"
+    config.write_text(config.read_text().replace("only_build_toc_files:", "only_build_toc_file:"))
+    result = run_build(root)
+    assert result.returncode != 0
+    assert "unknown key 'only_build_toc_file' (did you mean only_build_toc_files?)" in result.stderr
+
+
+def test_unknown_claim_fails(tmp_path):
+    root = copy_repo(tmp_path / "repo")
+    page = root / "book" / "methodology.md"
+    page.write_text(page.read_text() + "\nA figure: {claim}`no-such-claim`.\n")
+    result = run_build(root)
+    assert result.returncode != 0
+    assert "unknown claim 'no-such-claim'" in result.stdout + result.stderr
+
+
+def test_failed_build_leaves_previous_site_intact(tmp_path):
+    root = copy_repo(tmp_path / "repo")
+    assert run_build(root).returncode == 0
+    site = root / "_build" / "html"
+    before = {p: p.read_bytes() for p in site.rglob("*") if p.is_file()}
+    page = root / "book" / "methodology.md"
+    page.write_text(page.read_text() + "\n{claim}`no-such-claim`\n")
+    assert run_build(root).returncode != 0
+    assert {p: p.read_bytes() for p in site.rglob("*") if p.is_file()} == before
+
+
+SECOND = """---
+jupytext:
+  text_representation:
+    extension: .md
+    format_name: myst
+kernelspec:
+  display_name: Python 3
+  language: python
+  name: python3
+---
+
+# Test chapter (made by the test suite)
+
+```{code-cell} ipython3
+from datastory import load
+len(load("trade"))
+```
+"""
+
+
+def test_incremental_rebuilds_reexecute_exactly_what_changed(tmp_path):
+    root = copy_repo(tmp_path / "repo")
+    (root / "notebooks" / "99-test-trade.md").write_text(SECOND)
+    toc = root / "_toc.yml"
+    toc.write_text(toc.read_text().replace(
+        "      - file: notebooks/01-state-venture-capitalist\n",
+        "      - file: notebooks/01-state-venture-capitalist\n      - file: notebooks/99-test-trade\n"))
+    first = run_build(root)
+    assert first.returncode == 0, first.stderr[-2000:]
+    assert sorted(executed(first, root)) == ["notebooks/01-state-venture-capitalist", "notebooks/99-test-trade"]
+
+    noop = run_build(root)
+    assert noop.returncode == 0 and executed(noop, root) == []
+
+    edit_note(root / "data" / "trade.csv")
+    csv_edit = run_build(root)
+    assert csv_edit.returncode == 0, csv_edit.stderr[-2000:]
+    assert executed(csv_edit, root) == ["notebooks/99-test-trade"]
+
+    chapter = root / "notebooks" / "01-state-venture-capitalist.md"
+    chapter.write_text(chapter.read_text().replace("## Three phases, each larger", "## Three phases, each one larger"))
+    prose_edit = run_build(root)
+    assert prose_edit.returncode == 0
+    assert set(executed(prose_edit, root)) <= {"notebooks/01-state-venture-capitalist"}
+    assert "each one larger" in (root / "_build/html/notebooks/01-state-venture-capitalist.html").read_text()
+
+
+def edit_note(path: Path) -> None:
+    """Change the free-text note of the last row: content changes, validity does not."""
+    lines = path.read_text(encoding="utf-8").rstrip("\n").split("\n")
+    lines[-1] = lines[-1] + " (checked)" if not lines[-1].endswith('"') else lines[-1][:-1] + ' (checked)"'
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+def test_chart_ids_and_specs_identical_across_two_builds(tmp_path):
+    pages = []
+    for name in ("a", "b"):
+        root = copy_repo(tmp_path / name)
+        assert run_build(root).returncode == 0
+        pages.append((root / "_build/html/notebooks/01-state-venture-capitalist.html").read_text())
+    ids = [re.findall(r'<figure class="ds-chart" id="([^"]+)"', page) for page in pages]
+    specs = [re.findall(r'class="ds-chart__spec">(.*?)</script>', page, re.S) for page in pages]
+    assert ids[0] == ids[1] and ids[0]
+    assert specs[0] == specs[1]
