@@ -35,7 +35,7 @@ def theme() -> dict:
             "background": None,
             "view": {"stroke": None, "continuousHeight": 300},
             "padding": 4,
-            "autosize": {"type": "fit", "contains": "padding"},
+            "autosize": {"type": "fit-x", "contains": "padding"},
             "title": {"anchor": "start", "fontSize": 16, "fontWeight": 600, "color": TEXT,
                       "subtitleColor": MUTED, "subtitleFontSize": 13, "limit": 0, "offset": 12},
             "axis": {"labelColor": MUTED, "titleColor": TEXT, "labelFontSize": 12, "titleFontSize": 12,
@@ -123,3 +123,26 @@ def enable() -> None:
     alt.theme.enable("datastory")
     alt.renderers.enable("datastory")
     alt.data_transformers.disable_max_rows()
+
+
+def legend_highlight(field: str, name: str = "highlight") -> tuple[alt.Parameter, alt.ConditionalValueDefnumberExprRef]:
+    """A legend that highlights: click or hover a legend entry (or a mark) to fade the others.
+
+    Returns the parameter to add with ``.add_params`` and the opacity encoding to use.
+    """
+    selection = alt.selection_point(name=name, fields=[field], bind="legend", on="pointerover",
+                                    clear="pointerout")
+    return selection, alt.condition(selection, alt.value(1), alt.value(0.2))
+
+
+def hover_rule(base: alt.Chart, x: str, name: str = "hover") -> alt.LayerChart:
+    """A vertical rule that follows the pointer along ``x``, for reading a time series.
+
+    ``base`` is the chart's encoded line or point layer; the rule shares its data and tooltips.
+    """
+    nearest = alt.selection_point(name=name, nearest=True, on="pointermove", fields=[x.split(":")[0]],
+                                  empty=False, clear="pointerout")
+    rule = base.mark_rule(color="#8c8c8c", strokeWidth=1).encode(
+        opacity=alt.condition(nearest, alt.value(1), alt.value(0))
+    ).add_params(nearest)
+    return alt.layer(base, rule)
