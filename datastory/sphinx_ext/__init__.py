@@ -31,7 +31,26 @@ def _add_static(app) -> None:
     app.add_css_file("datastory.css")
 
 
+def _without_thebe(scripts: list) -> list:
+    """Drop sphinx-thebe (Jupyter Book loads it even with thebe off) and repeated inline scripts.
+
+    Its inline block declares ``const THEBE_JS_URL`` (a CDN address) and is emitted twice, so
+    every page logged "Identifier 'THEBE_JS_URL' has already been declared".
+    """
+    kept, seen = [], set()
+    for script in scripts:
+        name = str(getattr(script, "filename", script) or "")
+        body = getattr(script, "attributes", {}).get("body", "")
+        if "sphinx-thebe" in name or "THEBE_JS_URL" in body or (body and body in seen):
+            continue
+        seen.add(body)
+        kept.append(script)
+    return kept
+
+
 def _page_assets(app, pagename, templatename, context, doctree) -> None:
+    if "script_files" in context:
+        context["script_files"][:] = _without_thebe(context["script_files"])  # same list Sphinx appends to
     if doctree is not None and next(iter(doctree.findall(chart)), None) is not None:
         app.add_js_file(VEGA_JS, loading_method="defer")
         app.add_js_file(CHART_JS, loading_method="defer")

@@ -14,6 +14,16 @@
              "group-title": { fill: "#e6e6e6" }, "group-subtitle": { fill: "#c4c4c4" } }
   };
 
+  function merged(base, extra) {
+    var out = {};
+    Object.keys(base || {}).forEach(function (k) { out[k] = base[k]; });
+    Object.keys(extra).forEach(function (k) {
+      var both = out[k] && typeof out[k] === "object" && typeof extra[k] === "object";
+      out[k] = both ? merged(out[k], extra[k]) : extra[k];
+    });
+    return out;
+  }
+
   function isDark() {
     return document.documentElement.getAttribute("data-theme") === "dark";
   }
@@ -61,7 +71,8 @@
     var spec = JSON.parse(figure.querySelector("script.ds-chart__spec").textContent);
     if (figure._dsView) { figure._dsView.finalize(); }
     holder.textContent = "";
-    var view = new vega.View(vega.parse(spec, isDark() ? DARK : undefined), {
+    if (isDark()) { spec.config = merged(spec.config, DARK); }
+    var view = new vega.View(vega.parse(spec), {
       renderer: "svg", container: holder, hover: true
     });
     view.tooltip(showTooltip);

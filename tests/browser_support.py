@@ -1,0 +1,81 @@
+"""Serving the built site on 127.0.0.1 and driving Debian's Chromium with the network cut."""
+
+from __future__ import annotations
+
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from contextlib import contextmanager
+from pathlib import Path
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@contextmanager
+def serve(site: Path, headers: dict[str, str] | None = None):
+    """Serve ``site`` on a free port; yield its base URL. Prints the server's output if it fails."""
+    port = free_port()
+    code = (
+        "import functools, http.server, sys\n"
+        f"extra = {dict(headers or {})!r}\n"
+        "class Handler(http.server.SimpleHTTPRequestHandler):\n"
+        "    def end_headers(self):\n"
+        "        for k, v in extra.items(): self.send_header(k, v)\n"
+        "        super().end_headers()\n"
+        "    def log_message(self, *args): pass\n"
+        f"http.server.ThreadingHTTPServer(('127.0.0.1', {port}), functools.partial(Handler, directory=sys.argv[1]))"
+        ".serve_forever()\n"
+    )
+    process = subprocess.Popen([sys.executable, "-c", code, str(site)], stdout=subprocess.PIPE,
+                               stderr=subprocess.STDOUT, text=True)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(100):
+            try:
+                urllib.request.urlopen(base + "/", timeout=1).read()
+                break
+            except OSError:
+                if process.poll() is not None:
+                    raise RuntimeError(f"the test server exited: {process.stdout.read()}") from None
+                time.sleep(0.1)
+        else:
+            process.kill()
+            raise RuntimeError(f"the test server did not answer on {base}: {process.stdout.read()}")
+        yield base
+    finally:
+        process.kill()
+        process.wait()
+
+
+class Watcher:
+    """Records console errors and warnings, failed requests, and requests to any other host (aborted)."""
+
+    def __init__(self, page, base: str):
+        self.console, self.failed, self.foreign = [], [], []
+        page.on("console", lambda m: self.console.append(f"{m.type}: {m.text}") if m.type in ("error", "warning")
+                else None)
+        page.on("pageerror", lambda e: self.console.append(f"pageerror: {e}"))
+        page.on("requestfailed", lambda r: self.failed.append(r.url) if r.url.startswith(base) else None)
+        page.on("response", lambda r: self.failed.append(f"{r.status} {r.url}") if r.status >= 400 else None)
+
+        def route(request_route):
+            if request_route.request.url.startswith(base):
+                request_route.continue_()
+            else:
+                self.foreign.append(request_route.request.url)
+                request_route.abort()
+
+        page.route("**/*", route)
+
+    def problems(self) -> list[str]:
+        return self.console + [f"failed: {u}" for u in self.failed] + [f"other host: {u}" for u in self.foreign]

@@ -1,0 +1,232 @@
+"""What a reader gets, in headless Chromium against the built site on 127.0.0.1, network cut.
+
+Every page: charts drawn within 5 s, no console errors or warnings, no failed or foreign
+requests, no horizontal scroll at phone and desktop widths, axe-core finds no serious or
+critical violations. Plus the interactions: tooltips, the currency toggle, the scenario
+slider, the Data links, claim links, dark mode, keyboard focus, and the no-JavaScript fallback.
+Screenshots of every page at both sizes go to test-output/screenshots/.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from browser_support import CHROMIUM, CHROMIUM_ARGS, Watcher, serve
+
+pytestmark = pytest.mark.browser
+SIZES = {"phone": (375, 812), "desktop": (1440, 900)}
+SHOTS = Path(__file__).resolve().parent.parent / "test-output" / "screenshots"
+
+
+@pytest.fixture(scope="module")
+def site(built_site) -> Path:
+    return built_site / "_build" / "html"
+
+
+@pytest.fixture(scope="module")
+def base(site):
+    with serve(site) as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def browser():
+    playwright_sync = pytest.importorskip("playwright.sync_api")
+    with playwright_sync.sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+def pages_of(site: Path) -> list[str]:
+    skip = {"genindex.html", "search.html", "index.html"}  # generated pages and the root redirect
+    return sorted(p.relative_to(site).as_posix() for p in site.rglob("*.html")
+                  if p.relative_to(site).as_posix() not in skip and not p.relative_to(site).parts[0].startswith("_"))
+
+
+def open_page(browser, base, path, size="desktop", **context_options):
+    width, height = SIZES[size]
+    context = browser.new_context(viewport={"width": width, "height": height}, accept_downloads=True,
+                                  **context_options)
+    page = context.new_page()
+    watcher = Watcher(page, base)
+    page.goto(f"{base}/{path}")
+    return context, page, watcher
+
+
+def wait_for_charts(page, timeout=5000) -> int:
+    count = page.locator("figure.ds-chart").count()
+    if count:
+        page.wait_for_function(
+            "n => document.querySelectorAll('figure.ds-chart[data-rendered=\"true\"]').length === n",
+            arg=count, timeout=timeout)
+    return count
+
+
+def test_site_has_pages(site):
+    assert len(pages_of(site)) >= 4
+
+
+@pytest.mark.parametrize("size", list(SIZES))
+def test_every_page_renders_cleanly(browser, base, site, size):
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    report = []
+    for path in pages_of(site):
+        context, page, watcher = open_page(browser, base, path, size)
+        charts = wait_for_charts(page)
+        marks = page.evaluate("""() => Array.from(document.querySelectorAll('.ds-chart__view svg'))
+            .map(svg => svg.querySelectorAll('.role-mark > *, .role-mark path').length)""")
+        overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+        too_wide = page.evaluate("""() => Array.from(document.querySelectorAll('figure.ds-chart')).filter(f => {
+            const svg = f.querySelector('.ds-chart__view svg');
+            return svg && svg.getBoundingClientRect().width > f.getBoundingClientRect().width + 1; }).length""")
+        page.screenshot(path=str(SHOTS / f"{path.replace('/', '__')}-{size}.png"), full_page=True)
+        report.append((path, charts, marks, overflow, too_wide, watcher.problems()))
+        context.close()
+    for path, charts, marks, overflow, too_wide, problems in report:
+        assert all(m > 0 for m in marks) and len(marks) == charts, (path, marks)
+        assert overflow <= 0, f"{path} scrolls horizontally by {overflow}px at {size}"
+        assert too_wide == 0, f"{path}: {too_wide} chart(s) wider than their column at {size}"
+        assert problems == [], (path, problems)
+
+
+def test_no_serious_accessibility_violations(browser, base, site):
+    from axe_playwright_python.sync_playwright import Axe
+
+    axe, found = Axe(), {}
+    for path in pages_of(site):
+        context, page, _ = open_page(browser, base, path)
+        wait_for_charts(page)
+        violations = axe.run(page).response["violations"]
+        serious = [f"{v['id']}: {v['help']} ({len(v['nodes'])})" for v in violations
+                   if v["impact"] in ("serious", "critical")]
+        if serious:
+            found[path] = serious
+        context.close()
+    assert found == {}
+
+
+def test_every_chart_has_an_accessible_name_and_description(browser, base, site):
+    for path in pages_of(site):
+        context, page, _ = open_page(browser, base, path)
+        for figure in page.locator("figure.ds-chart").all():
+            assert figure.get_attribute("aria-label")
+            described = figure.get_attribute("aria-describedby")
+            assert page.locator(f"#{described}").inner_text().strip()
+        context.close()
+
+
+CHAPTER_1 = "notebooks/01-state-venture-capitalist.html"
+
+
+def test_hovering_a_mark_shows_a_tooltip_with_its_value(browser, base):
+    context, page, watcher = open_page(browser, base, CHAPTER_1)
+    wait_for_charts(page)
+    bar = page.locator("figure.ds-chart .role-mark path").first
+    bar.hover()
+    tip = page.locator(".ds-tooltip.ds-tooltip--visible")
+    tip.wait_for(timeout=2000)
+    assert re.search(r"\d", tip.inner_text())
+    assert watcher.problems() == []
+    context.close()
+
+
+def test_currency_toggle_changes_units(browser, base):
+    context, page, _ = open_page(browser, base, CHAPTER_1)
+    wait_for_charts(page)
+    texts = "() => Array.from(document.querySelectorAll('figure.ds-chart svg text')).map(t => t.textContent)"
+    assert "billion yuan" in page.evaluate(texts)
+    page.locator("figure.ds-chart input[type=radio][value='US dollars']").first.check()
+    page.wait_for_function(f"({texts})().includes('billion US dollars')", timeout=2000)
+    context.close()
+
+
+def test_data_link_downloads_exactly_the_rows_of_the_chart(browser, base):
+    context, page, _ = open_page(browser, base, CHAPTER_1)
+    wait_for_charts(page)
+    for figure in page.locator("figure.ds-chart").all():
+        spec = json.loads(figure.locator("script.ds-chart__spec").text_content())
+        inline = [d["values"] for d in spec["data"] if isinstance(d.get("values"), list)]
+        with page.expect_download() as download:
+            figure.locator("a.ds-chart__data").click()
+        rows = list(csv.DictReader(io.StringIO(Path(download.value.path()).read_text(encoding="utf-8"))))
+        assert inline, "the chart's rows travel inline in its spec"
+        assert len(rows) == len(inline[0])
+        for shown, downloaded in zip(inline[0], rows):
+            assert {k: _plain(shown[k]) for k in downloaded} == {k: _plain(v) for k, v in downloaded.items()}
+    context.close()
+
+
+def _plain(value) -> str:
+    """A cell as text, numbers compared as numbers (CSV writes 344.0 where JSON writes 344)."""
+    try:
+        return repr(float(value))
+    except (TypeError, ValueError):
+        return "" if value is None else str(value)
+
+
+def test_claim_links_lead_to_their_source_entry(browser, base, site):
+    from datastory.data import load
+
+    claims = load("claims", site.parent.parent / "data").set_index("claim_id")
+    checked = 0
+    for path in pages_of(site):
+        context, page, _ = open_page(browser, base, path)
+        for link in page.locator("a.claim").all():
+            href = link.get_attribute("href")
+            assert "#source-" in href
+            source_id = href.split("#source-", 1)[1]
+            assert link.get_attribute("title").startswith("\u201c")
+            assert source_id in set(claims.source_id)
+            target = context.new_page()
+            target.goto(page.url.rsplit("/", 1)[0] + "/" + href if not href.startswith("/") else base + href)
+            assert target.locator(f"[id='source-{source_id}']").count() == 1
+            target.close()
+            checked += 1
+        context.close()
+    assert checked >= 5
+
+
+def test_charts_follow_dark_mode(browser, base):
+    context, page, _ = open_page(browser, base, CHAPTER_1)
+    wait_for_charts(page)
+    label = "() => document.querySelector('figure.ds-chart svg .role-axis-label text').getAttribute('fill')"
+    light = page.evaluate(label)
+    page.evaluate("document.documentElement.setAttribute('data-theme', 'dark')")
+    page.wait_for_function(f"({label})() !== {json.dumps(light)}", timeout=3000)
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / "chapter-1-dark.png"), full_page=True)
+    context.close()
+
+
+def test_keyboard_reaches_every_chart_control(browser, base, site):
+    for path in pages_of(site):
+        context, page, _ = open_page(browser, base, path)
+        wait_for_charts(page)
+        controls = page.locator("figure.ds-chart input, figure.ds-chart select").count()
+        reached = set()
+        for _ in range(400):
+            page.keyboard.press("Tab")
+            reached.add(page.evaluate("""() => { const e = document.activeElement;
+                return e && e.closest('figure.ds-chart') ? e.name + '|' + e.value : null }"""))
+            if len(reached - {None}) >= controls:
+                break
+        assert len(reached - {None}) >= controls, (path, controls, reached)
+        context.close()
+
+
+def test_without_javascript_every_chart_shows_its_static_image(browser, base, site):
+    for path in pages_of(site):
+        context, page, _ = open_page(browser, base, path, java_script_enabled=False)
+        page.wait_for_load_state("load")
+        figures = page.locator("figure.ds-chart").count()
+        images = page.evaluate("""() => Array.from(document.querySelectorAll('img.ds-chart__fallback'))
+            .filter(img => img.complete && img.naturalWidth > 0).length""")
+        assert images == figures, (path, figures, images)
+        context.close()
