@@ -19,7 +19,7 @@ _SUFFIX = {"CNY": " yuan", "JPY": " yen", "KRW": " won", "TWD": " Taiwan dollars
 
 def format_value(value: float, unit: str, currency: str | None = None) -> str:
     """How a figure reads in prose: ``$8.5 billion``, ``60.06 billion yuan``, ``45%``, ``127,311``."""
-    number = f"{abs(value):,.2f}".rstrip("0").rstrip(".")
+    number = f"{abs(value):,.6f}".rstrip("0").rstrip(".")  # as precise as the source stated it
     sign = "\u2212" if value < 0 else ""
     if unit == "percent":
         return f"{sign}{number}%"

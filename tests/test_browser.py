@@ -141,9 +141,10 @@ def test_currency_toggle_changes_units(browser, base):
     context, page, _ = open_page(browser, base, CHAPTER_1)
     wait_for_charts(page)
     texts = "() => Array.from(document.querySelectorAll('figure.ds-chart svg text')).map(t => t.textContent)"
-    assert "billion yuan" in page.evaluate(texts)
+    assert any(t.endswith("billion yuan") for t in page.evaluate(texts))
     page.locator("figure.ds-chart input[type=radio][value='US dollars']").first.check()
-    page.wait_for_function(f"({texts})().includes('billion US dollars')", timeout=2000)
+    page.wait_for_function(f"({texts})().some(t => t.endsWith('billion US dollars'))", timeout=2000)
+    assert not any(t.endswith("billion yuan") for t in page.evaluate(texts))
     context.close()
 
 

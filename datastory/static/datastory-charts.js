@@ -66,9 +66,28 @@
     el.style.top = y + "px";
   }
 
+  /* Greedy word wrap: a title wider than the container would make Vega shrink the plot to fit. */
+  function wrap(text, maxChars) {
+    if (typeof text !== "string" || text.length <= maxChars) { return text; }
+    var lines = [], line = "";
+    text.split(" ").forEach(function (word) {
+      if (line && (line + " " + word).length > maxChars) { lines.push(line); line = word; }
+      else { line = line ? line + " " + word : word; }
+    });
+    lines.push(line);
+    return lines;
+  }
+
+  function fitTitle(spec, width) {
+    if (!spec.title || typeof spec.title !== "object") { return; }
+    spec.title.text = wrap(spec.title.text, Math.max(16, Math.floor(width / 9.5)));
+    spec.title.subtitle = wrap(spec.title.subtitle, Math.max(20, Math.floor(width / 7.2)));
+  }
+
   function draw(figure) {
     var holder = figure.querySelector(".ds-chart__view");
     var spec = JSON.parse(figure.querySelector("script.ds-chart__spec").textContent);
+    fitTitle(spec, holder.clientWidth);
     if (figure._dsView) { figure._dsView.finalize(); }
     holder.textContent = "";
     if (isDark()) { spec.config = merged(spec.config, DARK); }
