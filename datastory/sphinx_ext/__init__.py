@@ -12,7 +12,8 @@ from pathlib import Path
 
 from ..claims import ClaimRole
 from .chart_nodes import assign_chart_ids, chart, depart_chart_html, skip_chart, visit_chart_html
-from .data_pages import DataDictionary, SourcesList
+from .data_pages import ClaimsLedger, DataDictionary, DataDownloads, Discrepancies, SourcesList
+from .downloads import write_downloads
 from .inputs import add_build_inputs
 
 STATIC_DIR = Path(__file__).resolve().parent.parent / "static"
@@ -48,7 +49,26 @@ def _without_thebe(scripts: list) -> list:
     return kept
 
 
+def _opengraph(app, pagename, context, doctree) -> None:
+    """OpenGraph tags so a shared link shows the page's title and first paragraph."""
+    import html
+
+    from docutils import nodes
+
+    title = html.escape(context.get("title", ""), quote=True)
+    first = next(iter(doctree.findall(nodes.paragraph)), None) if doctree is not None else None
+    summary = html.escape(first.astext()[:200] if first is not None else "", quote=True)
+    tags = [f'<meta property="og:title" content="{title}">', '<meta property="og:type" content="article">',
+            f'<meta property="og:description" content="{summary}">',
+            f'<meta property="og:site_name" content="{html.escape(app.config.html_title or "", quote=True)}">']
+    base = app.config.html_baseurl
+    if base:
+        tags.append(f'<meta property="og:url" content="{base.rstrip("/")}/{pagename}.html">')
+    context["metatags"] = context.get("metatags", "") + "\n".join(tags)
+
+
 def _page_assets(app, pagename, templatename, context, doctree) -> None:
+    _opengraph(app, pagename, context, doctree)
     if "script_files" in context:
         context["script_files"][:] = _without_thebe(context["script_files"])  # same list Sphinx appends to
     if doctree is not None and next(iter(doctree.findall(chart)), None) is not None:
@@ -76,4 +96,8 @@ def setup(app):
     app.add_role("claim", ClaimRole())
     app.add_directive("datastory-sources", SourcesList)
     app.add_directive("datastory-dictionary", DataDictionary)
+    app.add_directive("datastory-claims", ClaimsLedger)
+    app.add_directive("datastory-discrepancies", Discrepancies)
+    app.add_directive("datastory-downloads", DataDownloads)
+    app.connect("build-finished", write_downloads)
     return {"version": "0.1", "parallel_read_safe": True, "parallel_write_safe": True, "env_version": 1}

@@ -73,3 +73,66 @@ class DataDictionary(SphinxDirective):
                              field["description"] + (f" ({rule})" if rule else "")])
             out.append(_table(["Field", "Type", "Required", "Description"], rows, [2, 1, 1, 6]))
         return out
+
+
+def _claim_rows(folder, statuses):
+    from ..claims import format_value
+
+    claims = load("claims", folder)
+    sources = load("sources", folder).set_index("source_id")
+    for row in claims.itertuples():
+        if row.status not in statuses:
+            continue
+        link = nodes.paragraph()
+        link += nodes.reference("", sources.loc[row.source_id, "publisher"], refuri=f"#source-{row.source_id}")
+        currency = None if pd.isna(row.currency) else row.currency
+        yield row, format_value(row.value, row.unit, currency), link
+
+
+class ClaimsLedger(SphinxDirective):
+    """Every figure the prose states: id, value, status, source and what it is."""
+
+    def run(self):
+        folder = self.config.datastory_data_path
+        self.env.note_dependency(str(folder / "claims.csv"))
+        rows = [[nodes.paragraph("", "", nodes.literal(text=row.claim_id)), value, row.status, row.label, link]
+                for row, value, link in _claim_rows(folder, {"reported", "derived", "disputed"})]
+        return [_table(["Claim", "Value", "Status", "What it is", "Source"], rows, [3, 2, 1, 4, 3])]
+
+
+class Discrepancies(SphinxDirective):
+    """The disputed claims: what a source got wrong, and what the right figure is."""
+
+    def run(self):
+        folder = self.config.datastory_data_path
+        self.env.note_dependency(str(folder / "claims.csv"))
+        items = nodes.bullet_list()
+        for row, value, link in _claim_rows(folder, {"disputed"}):
+            para = nodes.paragraph()
+            para += nodes.strong(text=f"{value} — {row.label}. ")
+            para += nodes.Text(f"{row.note} ")
+            para += nodes.emphasis(text=f"Quote: \u201c{row.quote}\u201d ")
+            para += link.children
+            items += nodes.list_item("", para)
+        return [items]
+
+
+class DataDownloads(SphinxDirective):
+    """Links to the whole package as one zip and to each table's CSV (copied at build time)."""
+
+    def run(self):
+        from .downloads import DOWNLOAD_DIR, ZIP_NAME
+
+        folder = self.config.datastory_data_path
+        root = "../" * self.env.docname.count("/")
+        items = nodes.bullet_list()
+        whole = nodes.paragraph()
+        whole += nodes.reference("", f"The whole data package ({ZIP_NAME})", refuri=f"{root}{DOWNLOAD_DIR}/{ZIP_NAME}")
+        whole += nodes.Text(": descriptor, every CSV, README and licence.")
+        items += nodes.list_item("", whole)
+        for res in read_descriptor(folder)["resources"]:
+            para = nodes.paragraph()
+            para += nodes.reference("", res["path"], refuri=f"{root}{DOWNLOAD_DIR}/{res['path']}")
+            para += nodes.Text(f" — {res['title']}")
+            items += nodes.list_item("", para)
+        return [items]
