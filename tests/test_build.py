@@ -164,12 +164,17 @@ def edit_note(path: Path) -> None:
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
-def test_chart_ids_and_specs_identical_across_two_builds(tmp_path):
-    pages = []
-    for name in ("a", "b"):
+def test_two_clean_builds_are_byte_identical(tmp_path):
+    """Chart ids and specs, and every other file of the site, in two folders of different names."""
+    pages, trees = [], []
+    for name in ("a", "bb"):
         root = copy_repo(tmp_path / name)
         assert run_build(root).returncode == 0
-        pages.append((root / "_build/html/notebooks/01-state-venture-capitalist.html").read_text())
+        site = root / "_build" / "html"
+        pages.append((site / "notebooks/01-state-venture-capitalist.html").read_text())
+        trees.append({p.relative_to(site).as_posix(): p.read_bytes() for p in site.rglob("*") if p.is_file()})
+    assert sorted(trees[0]) == sorted(trees[1])
+    assert [name for name in trees[0] if trees[0][name] != trees[1][name]] == []
     ids = [re.findall(r'<figure class="ds-chart" id="([^"]+)"', page) for page in pages]
     specs = [re.findall(r'class="ds-chart__spec">(.*?)</script>', page, re.S) for page in pages]
     assert ids[0] == ids[1] and ids[0]
