@@ -118,7 +118,7 @@ def test_every_chart_has_an_accessible_name_and_description(browser, base, site)
         for figure in page.locator("figure.ds-chart").all():
             assert figure.get_attribute("aria-label")
             described = figure.get_attribute("aria-describedby")
-            assert page.locator(f"#{described}").inner_text().strip()
+            assert page.locator(f"#{described}").text_content().strip()
         context.close()
 
 
