@@ -29,10 +29,10 @@ serve:  ## serve the built site on http://127.0.0.1:8000
 validate: $(VENV)/.runtime  ## check the data package
 	$(BIN)/python -m datastory validate
 
-chromium:  ## Debian Chromium for browser tests (installed when missing and we are root)
-	@command -v chromium >/dev/null 2>&1 || { \
-	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq chromium; \
-	  else echo "browser tests need Debian's chromium: sudo apt-get install chromium"; exit 1; fi; }
+chromium:  ## Debian Chromium and a CJK font for browser tests (installed when missing and we are root)
+	@{ command -v chromium >/dev/null 2>&1 && fc-list :lang=zh | grep -q .; } || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq chromium fonts-wqy-microhei; \
+	  else echo "browser tests need: sudo apt-get install chromium fonts-wqy-microhei"; exit 1; fi; }
 
 test: $(VENV)/.dev chromium  ## the whole suite: unit, build and browser tests
 	$(BIN)/python -m pytest

@@ -20,7 +20,8 @@ VEGA_LITE_VERSION = alt.SCHEMA_VERSION.lstrip("v").rsplit(".", 1)[0]
 
 #: Okabe & Ito's palette: distinguishable with the common colour-vision deficiencies.
 PALETTE = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000"]
-FONT = 'system-ui, -apple-system, "Segoe UI", Roboto, "Noto Sans", "Noto Sans CJK SC", sans-serif'
+FONT = ('system-ui, -apple-system, "Segoe UI", Roboto, "Noto Sans", "Noto Sans CJK SC", '
+        '"WenQuanYi Micro Hei", sans-serif')
 #: Width of the static SVG fallback; the live chart follows its container instead.
 FALLBACK_WIDTH = 640
 TEXT = "#333333"  # 12.6:1 on white

@@ -18,11 +18,31 @@ from .inputs import add_build_inputs
 
 STATIC_DIR = Path(__file__).resolve().parent.parent / "static"
 VEGA_JS = "vendor/vega-6.2.0/vega.min.js"
+INTERPRETER_JS = "vendor/vega-interpreter-2.3.2/vega-interpreter.js"
 CHART_JS = "datastory-charts.js"
 
 
 def _resolve_data_path(app, config) -> None:
     config.datastory_data_path = (Path(app.srcdir) / config.datastory_data_dir).resolve()
+    config.datastory_code_digest = _code_digest()
+
+
+def _code_digest() -> str:
+    """A digest of this extension's code and static files, kept as a config value.
+
+    Sphinx rewrites pages only when their sources or the config change; making our own code
+    part of the config means an edit to the extension or the chart runtime rebuilds every page
+    (from cached execution) instead of leaving pages that point at old assets.
+    """
+    import hashlib
+
+    package = Path(__file__).resolve().parent.parent
+    files = sorted([*STATIC_DIR.rglob("*"), *Path(__file__).parent.glob("*.py"), package / "claims.py"])
+    digest = hashlib.sha256()
+    for path in files:
+        if path.is_file():
+            digest.update(path.relative_to(package).as_posix().encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()[:16]
 
 
 def _add_static(app) -> None:
@@ -73,6 +93,7 @@ def _page_assets(app, pagename, templatename, context, doctree) -> None:
         context["script_files"][:] = _without_thebe(context["script_files"])  # same list Sphinx appends to
     if doctree is not None and next(iter(doctree.findall(chart)), None) is not None:
         app.add_js_file(VEGA_JS, loading_method="defer")
+        app.add_js_file(INTERPRETER_JS, loading_method="defer")
         app.add_js_file(CHART_JS, loading_method="defer")
 
 
@@ -80,6 +101,7 @@ def setup(app):
     app.add_config_value("datastory_data_dir", "data", "env", [str])
     app.add_config_value("datastory_sources_page", "book/data", "env", [str])
     app.add_config_value("datastory_data_path", None, "")  # derived from datastory_data_dir
+    app.add_config_value("datastory_code_digest", "", "env")  # set at config-inited, see _code_digest
     app.connect("config-inited", _resolve_data_path)
     app.connect("builder-inited", _add_static)
     app.connect("source-read", add_build_inputs)
