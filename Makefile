@@ -5,7 +5,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: book serve test validate lint clean chromium
+.PHONY: book serve test validate lint clean chromium new-story check-links
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -36,6 +36,12 @@ chromium:  ## Debian Chromium and a CJK font for browser tests (installed when m
 
 test: $(VENV)/.dev chromium  ## the whole suite: unit, build and browser tests
 	$(BIN)/python -m pytest
+
+new-story: $(VENV)/.runtime  ## make new-story SLUG=07-my-story TITLE="My story" [TABLE=my_table]
+	$(BIN)/python -m datastory new-story "$(SLUG)" --title "$(TITLE)" $(if $(TABLE),--table "$(TABLE)")
+
+check-links: $(VENV)/.runtime  ## every internal link and anchor of _build/html resolves
+	$(BIN)/python -m datastory check-links
 
 lint: $(VENV)/.dev
 	$(BIN)/ruff check datastory tests

@@ -1,4 +1,4 @@
-"""Command line: ``python -m datastory validate | build``.
+"""Command line: ``python -m datastory validate | build | new-story | check-links``.
 
 Errors read like advice: what is wrong, where (file:line:column), and what to do.
 """
@@ -32,6 +32,37 @@ def cmd_build(args) -> int:
     return main_build(Path(args.root))
 
 
+def cmd_new_story(args) -> int:
+    """Scaffold notebooks/SLUG.md (a loaded table, one chart, one claim) and list it in _toc.yml."""
+    from .scaffold import ScaffoldError, new_story
+
+    try:
+        path = new_story(Path(args.root), args.slug, args.title, args.table)
+    except ScaffoldError as error:
+        print(f"new-story: {error}", file=sys.stderr)
+        return 2
+    print(f"created {path.relative_to(Path(args.root).resolve()) if path.is_absolute() else path}; "
+          "build it with `make book`" + (f"; fill data/{args.table}.csv, then `make validate`" if args.table else ""))
+    return 0
+
+
+def cmd_check_links(args) -> int:
+    """Check the built site: internal links and anchors resolve; source URLs are well-formed and unique."""
+    from .data import load
+    from .links import check_site, check_source_urls
+
+    site = Path(args.site)
+    if not site.is_dir():
+        print(f"check-links: no built site at {site}; run `make book` first", file=sys.stderr)
+        return 2
+    problems = [*check_site(site), *check_source_urls(load("sources", Path(args.data)))]
+    for problem in problems:
+        print(problem, file=sys.stderr)
+    pages = len([p for p in site.rglob("*.html") if p.relative_to(site).parts[0] != "_static"])
+    print(f"{pages} pages checked: {len(problems)} problem(s)", file=sys.stderr if problems else sys.stdout)
+    return 1 if problems else 0
+
+
 def parser() -> argparse.ArgumentParser:
     top = argparse.ArgumentParser(prog="python -m datastory", description=__doc__.splitlines()[0])
     commands = top.add_subparsers(dest="command", required=True)
@@ -41,6 +72,16 @@ def parser() -> argparse.ArgumentParser:
     build = commands.add_parser("build", help=cmd_build.__doc__, description=cmd_build.__doc__)
     build.add_argument("--root", default=".", help="book root holding _config.yml (default: .)")
     build.set_defaults(run=cmd_build)
+    story = commands.add_parser("new-story", help=cmd_new_story.__doc__, description=cmd_new_story.__doc__)
+    story.add_argument("slug", help="file name of the chapter, e.g. 07-chip-imports")
+    story.add_argument("--title", required=True, help="the chapter's headline")
+    story.add_argument("--table", help="also add an empty table of this name to the data package")
+    story.add_argument("--root", default=".", help="book root (default: .)")
+    story.set_defaults(run=cmd_new_story)
+    links = commands.add_parser("check-links", help=cmd_check_links.__doc__, description=cmd_check_links.__doc__)
+    links.add_argument("--site", default="_build/html", help="built site (default: _build/html)")
+    links.add_argument("--data", default="data", help="data package folder (default: data)")
+    links.set_defaults(run=cmd_check_links)
     return top
 
 

@@ -14,6 +14,7 @@ from ..claims import ClaimRole
 from .chart_nodes import assign_chart_ids, chart, depart_chart_html, skip_chart, visit_chart_html
 from .data_pages import ClaimsLedger, DataDictionary, DataDownloads, Discrepancies, SourcesList
 from .downloads import write_downloads
+from .sitemap import write_sitemap
 from .inputs import add_build_inputs
 
 STATIC_DIR = Path(__file__).resolve().parent.parent / "static"
@@ -122,4 +123,5 @@ def setup(app):
     app.add_directive("datastory-discrepancies", Discrepancies)
     app.add_directive("datastory-downloads", DataDownloads)
     app.connect("build-finished", write_downloads)
+    app.connect("build-finished", write_sitemap)
     return {"version": "0.1", "parallel_read_safe": True, "parallel_write_safe": True, "env_version": 1}

@@ -1,0 +1,43 @@
+"""A forker's first hour: scaffold a story in a fresh copy, build strictly, find it published."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+
+from conftest import copy_repo, run_build
+
+pytestmark = pytest.mark.slow
+
+
+def new_story(root, *args):
+    return subprocess.run([sys.executable, "-m", "datastory", "new-story", *args, "--root", str(root)],
+                          capture_output=True, text=True, cwd=root)
+
+
+def test_scaffolded_story_builds_with_its_chart_and_data_link(tmp_path):
+    root = copy_repo(tmp_path / "fork")
+    made = new_story(root, "07-chip-imports", "--title", "China's chip imports", "--table", "chip_imports")
+    assert made.returncode == 0, made.stderr
+    assert "- file: notebooks/07-chip-imports" in (root / "_toc.yml").read_text()
+    assert (root / "data" / "chip_imports.csv").read_text() == "row_id,label,value,unit,source_id,quote\n"
+    result = run_build(root)
+    assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-2000:]
+    page = (root / "_build/html/notebooks/07-chip-imports.html").read_text(encoding="utf-8")
+    assert "China&#39;s chip imports" in page or "China's chip imports" in page
+    assert 'id="chart-07-chip-imports-1"' in page
+    assert 'href="../_charts/07-chip-imports-1.csv"' in page
+    assert (root / "_build/html/_charts/07-chip-imports-1.csv").read_text().startswith("fund,amount,source_id")
+    assert 'class="reference external claim' in page or "claim claim-reported" in page
+
+
+@pytest.mark.parametrize("slug,words", [("Bad Slug", "not a valid slug"), ("01-state-venture-capitalist",
+                                                                           "already exists")])
+def test_new_story_refuses_bad_or_taken_slugs(tmp_path, slug, words):
+    root = copy_repo(tmp_path / "fork")
+    before = (root / "_toc.yml").read_text()
+    made = new_story(root, slug, "--title", "x")
+    assert made.returncode == 2 and words in made.stderr
+    assert (root / "_toc.yml").read_text() == before
