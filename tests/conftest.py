@@ -16,8 +16,15 @@ COPY_IGNORE = shutil.ignore_patterns(".git", ".venv", "_build", "__pycache__", "
                                      "test-output")
 
 
-def copy_repo(dest: Path) -> Path:
+def copy_repo(dest: Path, cache_from: Path | None = None) -> Path:
+    """A copy of the repository; with ``cache_from`` (a built copy) its execution cache too.
+
+    Tests about the build's checks start warm, so unchanged notebooks are not executed again;
+    tests about execution and determinism start cold.
+    """
     shutil.copytree(ROOT, dest, ignore=COPY_IGNORE)
+    if cache_from is not None:
+        shutil.copytree(cache_from / "_build" / ".jupyter_cache", dest / "_build" / ".jupyter_cache")
     return dest
 
 

@@ -60,8 +60,8 @@ def test_chart_page_has_chart_data_and_fallback(built_site):
     assert not (site / "reports").exists()
 
 
-def test_failing_cell_fails_the_build_and_names_notebook_and_cell(tmp_path):
-    root = copy_repo(tmp_path / "repo")
+def test_failing_cell_fails_the_build_and_names_notebook_and_cell(tmp_path, built_site):
+    root = copy_repo(tmp_path / "repo", cache_from=built_site)
     notebook = root / "notebooks" / "01-state-venture-capitalist.md"
     notebook.write_text(notebook.read_text().replace(
         'funds = load("state_funds")', 'funds = load("state_funds")\nraise RuntimeError("deliberate failure")'))
@@ -72,8 +72,8 @@ def test_failing_cell_fails_the_build_and_names_notebook_and_cell(tmp_path):
     assert not (root / "_build" / "html").exists()
 
 
-def test_broken_cross_reference_fails(tmp_path):
-    root = copy_repo(tmp_path / "repo")
+def test_broken_cross_reference_fails(tmp_path, built_site):
+    root = copy_repo(tmp_path / "repo", cache_from=built_site)
     page = root / "book" / "methodology.md"
     page.write_text(page.read_text() + "\nSee {ref}`no-such-label`.\n")
     result = run_build(root)
@@ -81,8 +81,8 @@ def test_broken_cross_reference_fails(tmp_path):
     assert "no-such-label" in result.stdout + result.stderr
 
 
-def test_unknown_config_key_fails_before_building(tmp_path):
-    root = copy_repo(tmp_path / "repo")
+def test_unknown_config_key_fails_before_building(tmp_path, built_site):
+    root = copy_repo(tmp_path / "repo", cache_from=built_site)
     config = root / "_config.yml"
     config.write_text(config.read_text().replace("only_build_toc_files:", "only_build_toc_file:"))
     result = run_build(root)
@@ -90,8 +90,8 @@ def test_unknown_config_key_fails_before_building(tmp_path):
     assert "unknown key 'only_build_toc_file' (did you mean only_build_toc_files?)" in result.stderr
 
 
-def test_unknown_claim_fails(tmp_path):
-    root = copy_repo(tmp_path / "repo")
+def test_unknown_claim_fails(tmp_path, built_site):
+    root = copy_repo(tmp_path / "repo", cache_from=built_site)
     page = root / "book" / "methodology.md"
     page.write_text(page.read_text() + "\nA figure: {claim}`no-such-claim`.\n")
     result = run_build(root)
@@ -99,8 +99,8 @@ def test_unknown_claim_fails(tmp_path):
     assert "unknown claim 'no-such-claim'" in result.stdout + result.stderr
 
 
-def test_failed_build_leaves_previous_site_intact(tmp_path):
-    root = copy_repo(tmp_path / "repo")
+def test_failed_build_leaves_previous_site_intact(tmp_path, built_site):
+    root = copy_repo(tmp_path / "repo", cache_from=built_site)
     assert run_build(root).returncode == 0
     site = root / "_build" / "html"
     before = {p: p.read_bytes() for p in site.rglob("*") if p.is_file()}

@@ -17,8 +17,8 @@ def new_story(root, *args):
                           capture_output=True, text=True, cwd=root)
 
 
-def test_scaffolded_story_builds_with_its_chart_and_data_link(tmp_path):
-    root = copy_repo(tmp_path / "fork")
+def test_scaffolded_story_builds_with_its_chart_and_data_link(tmp_path, built_site):
+    root = copy_repo(tmp_path / "fork", cache_from=built_site)
     made = new_story(root, "07-chip-imports", "--title", "China's chip imports", "--table", "chip_imports")
     assert made.returncode == 0, made.stderr
     assert "- file: notebooks/07-chip-imports" in (root / "_toc.yml").read_text()

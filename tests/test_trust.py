@@ -34,8 +34,8 @@ def set_cells(path: Path, changes: dict[str, dict[str, str]], key: str) -> None:
 
 
 @pytest.fixture(scope="module")
-def hostile_site(tmp_path_factory) -> Path:
-    root = copy_repo(tmp_path_factory.mktemp("hostile") / "repo")
+def hostile_site(tmp_path_factory, built_site) -> Path:
+    root = copy_repo(tmp_path_factory.mktemp("hostile") / "repo", cache_from=built_site)
     data = root / "data"
     set_cells(data / "sources.csv", {"huluic-big-fund-phases-zh": {"title": HOSTILE, "publisher": HOSTILE}},
               "source_id")
