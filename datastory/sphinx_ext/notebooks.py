@@ -1,0 +1,77 @@
+"""Executed ``.ipynb`` copies of the chapters, for the download button and Colab.
+
+Chapters are MyST Markdown, which Colab cannot open. After the build we read each chapter as
+myst-nb does (with its build-inputs cell, so the cache key matches), take its outputs from the
+jupyter-cache, and write ``_sources/<chapter>.ipynb``. The theme's ".ipynb" download button
+points there, and the Colab button is pointed at the same file on the published branch.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import nbformat
+
+from .inputs import fingerprint_cell, notebook_inputs
+
+PUBLISHED_BRANCH = "gh-pages"
+
+
+def _notebook_docs(app) -> list[str]:
+    from myst_nb.core.read import is_myst_markdown_notebook
+
+    docs = []
+    for docname in sorted(app.env.found_docs):
+        path = Path(app.env.doc2path(docname))
+        if path.suffix == ".md" and is_myst_markdown_notebook(path.read_text(encoding="utf-8")):
+            docs.append(docname)
+    return docs
+
+
+def _executed(app, docname: str) -> nbformat.NotebookNode | None:
+    from jupyter_cache import get_cache
+    from myst_nb.core.read import read_myst_markdown_notebook
+    from myst_parser.config.main import MdParserConfig
+
+    text = Path(app.env.doc2path(docname)).read_text(encoding="utf-8")
+    text = text.rstrip("\n") + fingerprint_cell(notebook_inputs(text, app.config.datastory_data_path))
+    notebook = read_myst_markdown_notebook(text, MdParserConfig())
+    cache = get_cache(app.config.nb_execution_cache_path)
+    try:
+        _, merged = cache.merge_match_into_notebook(notebook)
+    except KeyError:
+        return None
+    merged.cells = [c for c in merged.cells if "Build inputs of this notebook" not in c.source]
+    merged.metadata.pop("source_map", None)
+    for cell in merged.cells:
+        cell.pop("id", None)
+    return merged
+
+
+def write_notebooks(app, exception) -> None:
+    if exception is not None or app.builder.format != "html":
+        return
+    for docname in _notebook_docs(app):
+        notebook = _executed(app, docname)
+        if notebook is None:
+            continue
+        target = Path(app.outdir) / "_sources" / f"{docname}.ipynb"
+        target.parent.mkdir(parents=True, exist_ok=True)
+        nbformat.write(nbformat.v4.upgrade(notebook) if notebook.nbformat < 4 else notebook, str(target))
+
+
+def point_buttons_at_notebooks(app, pagename, templatename, context, doctree) -> None:
+    """Before the theme's buttons: offer the .ipynb download for chapters."""
+    if doctree is not None and pagename in _notebook_docs(app):
+        context["ipynb_source"] = f"{pagename}.ipynb"
+
+
+def colab_opens_the_notebook(app, pagename, templatename, context, doctree) -> None:
+    """After the theme's buttons: Colab opens the executed .ipynb on the published branch."""
+    if pagename not in _notebook_docs(app):
+        return
+    for group in context.get("header_buttons", []):
+        for button in group.get("buttons", []):
+            if button.get("text") == "Colab" and "/blob/" in button.get("url", ""):
+                head, _ = button["url"].split("/blob/", 1)
+                button["url"] = f"{head}/blob/{PUBLISHED_BRANCH}/_sources/{pagename}.ipynb"
