@@ -14,7 +14,7 @@ from ..claims import ClaimRole
 from .chart_nodes import assign_chart_ids, chart, depart_chart_html, skip_chart, visit_chart_html
 from .data_pages import ClaimsLedger, DataDictionary, DataDownloads, Discrepancies, SourcesList
 from .downloads import write_downloads
-from .notebooks import colab_opens_the_notebook, point_buttons_at_notebooks, write_notebooks
+from .notebooks import colab_opens_the_notebook, write_notebooks
 from .sitemap import write_sitemap
 from .inputs import add_build_inputs
 
@@ -126,6 +126,5 @@ def setup(app):
     app.connect("build-finished", write_downloads)
     app.connect("build-finished", write_sitemap)
     app.connect("build-finished", write_notebooks)
-    app.connect("html-page-context", point_buttons_at_notebooks, priority=400)
     app.connect("html-page-context", colab_opens_the_notebook, priority=600)
     return {"version": "0.1", "parallel_read_safe": True, "parallel_write_safe": True, "env_version": 1}

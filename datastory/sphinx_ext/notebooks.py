@@ -2,8 +2,9 @@
 
 Chapters are MyST Markdown, which Colab cannot open. After the build we read each chapter as
 myst-nb does (with its build-inputs cell, so the cache key matches), take its outputs from the
-jupyter-cache, and write ``_sources/<chapter>.ipynb``. The theme's ".ipynb" download button
-points there, and the Colab button is pointed at the same file on the published branch.
+jupyter-cache, and write ``_sources/<chapter>.ipynb`` over the output-less copy the theme puts
+there. The theme's ".ipynb" download button points at it, and the Colab button is pointed at
+the same file on the published branch.
 """
 
 from __future__ import annotations
@@ -58,12 +59,6 @@ def write_notebooks(app, exception) -> None:
         target = Path(app.outdir) / "_sources" / f"{docname}.ipynb"
         target.parent.mkdir(parents=True, exist_ok=True)
         nbformat.write(nbformat.v4.upgrade(notebook) if notebook.nbformat < 4 else notebook, str(target))
-
-
-def point_buttons_at_notebooks(app, pagename, templatename, context, doctree) -> None:
-    """Before the theme's buttons: offer the .ipynb download for chapters."""
-    if doctree is not None and pagename in _notebook_docs(app):
-        context["ipynb_source"] = f"{pagename}.ipynb"
 
 
 def colab_opens_the_notebook(app, pagename, templatename, context, doctree) -> None:
