@@ -231,3 +231,17 @@ def test_without_javascript_every_chart_shows_its_static_image(browser, base, si
             .filter(img => img.complete && img.naturalWidth > 0).length""")
         assert images == figures, (path, figures, images)
         context.close()
+
+
+def test_scenario_slider_changes_the_displayed_value(browser, base):
+    context, page, watcher = open_page(browser, base, "notebooks/02-local-subsidies.html")
+    wait_for_charts(page)
+    slider = page.locator("figure.ds-chart input[type=range]").first
+    figure = page.locator("figure.ds-chart", has=slider)
+    texts = "f => Array.from(f.querySelectorAll('svg text')).map(t => t.textContent).join('|')"
+    before = figure.evaluate(texts)
+    slider.fill(slider.get_attribute("max"))
+    page.wait_for_function(f"([f, b]) => ({texts})(f) !== b", arg=[figure.element_handle(), before], timeout=2000)
+    assert figure.evaluate(texts) != before
+    assert watcher.problems() == []
+    context.close()

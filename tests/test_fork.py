@@ -41,3 +41,35 @@ def test_new_story_refuses_bad_or_taken_slugs(tmp_path, slug, words):
     made = new_story(root, slug, "--title", "x")
     assert made.returncode == 2 and words in made.stderr
     assert (root / "_toc.yml").read_text() == before
+
+
+def test_data_package_downloads_as_one_zip_and_per_table(built_site):
+    import json
+    import zipfile
+
+    out = built_site / "_build/html/_data"
+    descriptor = json.loads((built_site / "data/datapackage.json").read_text())
+    with zipfile.ZipFile(out / "china-ai-data-package.zip") as archive:
+        names = set(archive.namelist())
+        for res in descriptor["resources"]:
+            assert f"china-ai-data-package/{res['path']}" in names
+            assert (out / res["path"]).read_bytes() == (built_site / "data" / res["path"]).read_bytes()
+        assert {"china-ai-data-package/datapackage.json", "china-ai-data-package/LICENSE-DATA",
+                "china-ai-data-package/README.md"} <= names
+    page = (built_site / "_build/html/book/data.html").read_text()
+    assert 'href="../_data/china-ai-data-package.zip"' in page and "How to cite" in page
+
+
+def test_chapters_ship_as_executed_notebooks_for_download_and_colab(built_site):
+    import json
+
+    site = built_site / "_build/html"
+    for md in sorted((built_site / "notebooks").glob("*.md")):
+        ipynb = site / "_sources" / "notebooks" / f"{md.stem}.ipynb"
+        notebook = json.loads(ipynb.read_text())
+        outputs = [o for cell in notebook["cells"] if cell["cell_type"] == "code" for o in cell["outputs"]]
+        assert any("application/vnd.datastory.chart+json" in o.get("data", {}) for o in outputs), md.name
+        assert not any("Build inputs of this notebook" in "".join(c["source"]) for c in notebook["cells"])
+        page = (site / "notebooks" / f"{md.stem}.html").read_text()
+        assert f"_sources/notebooks/{md.stem}.ipynb" in page
+        assert "colab.research.google.com/github/" in page and f"/blob/gh-pages/_sources/notebooks/{md.stem}.ipynb" in page
