@@ -44,8 +44,8 @@ def _executed(app, docname: str) -> nbformat.NotebookNode | None:
         return None
     merged.cells = [c for c in merged.cells if "Build inputs of this notebook" not in c.source]
     merged.metadata.pop("source_map", None)
-    for cell in merged.cells:
-        cell.pop("id", None)
+    for number, cell in enumerate(merged.cells, start=1):
+        cell["id"] = f"cell-{number}"  # nbformat would invent random ids, and builds would differ
     return merged
 
 
