@@ -236,8 +236,8 @@ def test_without_javascript_every_chart_shows_its_static_image(browser, base, si
 def test_scenario_slider_changes_the_displayed_value(browser, base):
     context, page, watcher = open_page(browser, base, "notebooks/02-local-subsidies.html")
     wait_for_charts(page)
-    slider = page.locator("figure.ds-chart input[type=range]").first
-    figure = page.locator("figure.ds-chart", has=slider)
+    figure = page.locator("figure.ds-chart:has(input[type=range])").first
+    slider = figure.locator("input[type=range]")
     texts = "f => Array.from(f.querySelectorAll('svg text')).map(t => t.textContent).join('|')"
     before = figure.evaluate(texts)
     slider.fill(slider.get_attribute("max"))
