@@ -139,7 +139,7 @@ class CurrencyPair:
 
 def currency_pairs(text: str) -> Iterator[CurrencyPair]:
     amounts = amounts_in(text)
-    for first, second in zip(amounts, amounts[1:]):
+    for first, second in zip(amounts, amounts[1:], strict=False):
         between = text[first.end: second.start]
         if (first.currency and second.currency and first.currency != second.currency
                 and re.fullmatch(r"\s*\(\s*", between)):

@@ -16,7 +16,6 @@ import re
 from pathlib import Path
 
 import pytest
-
 from browser_support import CHROMIUM, CHROMIUM_ARGS, Watcher, serve
 
 pytestmark = pytest.mark.browser
@@ -159,7 +158,7 @@ def test_data_link_downloads_exactly_the_rows_of_the_chart(browser, base):
         rows = list(csv.DictReader(io.StringIO(Path(download.value.path()).read_text(encoding="utf-8"))))
         assert inline, "the chart's rows travel inline in its spec"
         assert len(rows) == len(inline[0])
-        for shown, downloaded in zip(inline[0], rows):
+        for shown, downloaded in zip(inline[0], rows, strict=True):
             assert {k: _plain(shown[k]) for k in downloaded} == {k: _plain(v) for k, v in downloaded.items()}
     context.close()
 

@@ -6,7 +6,6 @@ import subprocess
 import sys
 
 import pytest
-
 from conftest import copy_repo, run_build
 
 pytestmark = pytest.mark.slow
@@ -72,4 +71,5 @@ def test_chapters_ship_as_executed_notebooks_for_download_and_colab(built_site):
         assert not any("Build inputs of this notebook" in "".join(c["source"]) for c in notebook["cells"])
         page = (site / "notebooks" / f"{md.stem}.html").read_text()
         assert f"_sources/notebooks/{md.stem}.ipynb" in page
-        assert "colab.research.google.com/github/" in page and f"/blob/gh-pages/_sources/notebooks/{md.stem}.ipynb" in page
+        assert "colab.research.google.com/github/" in page
+        assert f"/blob/gh-pages/_sources/notebooks/{md.stem}.ipynb" in page

@@ -12,7 +12,6 @@ import io
 from pathlib import Path
 
 import pytest
-
 from browser_support import CHROMIUM, CHROMIUM_ARGS, Watcher, serve
 from conftest import copy_repo, run_build
 

@@ -14,9 +14,9 @@ from ..claims import ClaimRole
 from .chart_nodes import assign_chart_ids, chart, depart_chart_html, skip_chart, visit_chart_html
 from .data_pages import ClaimsLedger, DataDictionary, DataDownloads, Discrepancies, SourcesList
 from .downloads import write_downloads
+from .inputs import add_build_inputs
 from .notebooks import colab_opens_the_notebook, write_notebooks
 from .sitemap import write_sitemap
-from .inputs import add_build_inputs
 
 STATIC_DIR = Path(__file__).resolve().parent.parent / "static"
 VEGA_JS = "vendor/vega-6.2.0/vega.min.js"
