@@ -34,7 +34,8 @@ chromium:  ## Debian Chromium and a CJK font for browser tests (installed when m
 	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq chromium fonts-wqy-microhei; \
 	  else echo "browser tests need: sudo apt-get install chromium fonts-wqy-microhei"; exit 1; fi; }
 
-test: $(VENV)/.dev chromium  ## the whole suite: unit, build and browser tests
+test: $(VENV)/.dev chromium  ## lint, then the whole suite: unit, build and browser tests
+	$(BIN)/ruff check datastory tests
 	$(BIN)/python -m pytest
 
 new-story: $(VENV)/.runtime  ## make new-story SLUG=07-my-story TITLE="My story" [TABLE=my_table]
