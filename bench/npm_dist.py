@@ -52,12 +52,16 @@ def _pack(specs: list[str], log=print) -> dict[str, dict]:
             for spec, item in zip(specs, packed, strict=True)}
 
 
-def _extract(tarball: Path) -> Path:
-    target = tarball.with_suffix("")
-    if not (target / "package" / "package.json").is_file():
-        with tarfile.open(tarball) as archive:
-            archive.extractall(target, filter="data")
-    return target / "package"
+def _extract(tarball: Path, relative: str | None) -> tuple[Path, str]:
+    """Extract package.json and the one dist file needed (not the whole package) next to the tarball."""
+    target = tarball.with_suffix("") / "package"
+    with tarfile.open(tarball) as archive:
+        if not (target / "package.json").is_file():
+            archive.extract("package/package.json", target.parent, filter="data")
+        relative = relative or _default_file(json.loads((target / "package.json").read_text()))
+        if not (target / relative).is_file():
+            archive.extract(f"package/{relative}", target.parent, filter="data")
+    return target / relative, relative
 
 
 def dist_files(cdn_urls: list[str], log=print) -> dict[str, dict]:
@@ -79,8 +83,6 @@ def dist_files(cdn_urls: list[str], log=print) -> dict[str, dict]:
     out = {}
     for url, (spec, file) in wanted.items():
         entry = manifest[spec]
-        package = _extract(CACHE / entry["tarball"])
-        relative = file or _default_file(json.loads((package / "package.json").read_text()))
-        out[url] = {"path": package / relative, "name": entry["name"], "version": entry["version"],
-                    "file": relative}
+        path, relative = _extract(CACHE / entry["tarball"], file)
+        out[url] = {"path": path, "name": entry["name"], "version": entry["version"], "file": relative}
     return out

@@ -392,6 +392,11 @@ def render(results: dict) -> str:
     return "\n".join(lines)
 
 
+def portable(text: str) -> str:
+    """Paths inside the repository written relative to it (the JSON is committed)."""
+    return text.replace(json.dumps(str(builds.ROOT) + "/")[1:-1], "")
+
+
 # ---------------------------------------------------------------------------------------- main
 
 def main(argv: list[str] | None = None) -> int:
@@ -457,7 +462,8 @@ def main(argv: list[str] | None = None) -> int:
     print("\n" + report, flush=True)
     args.out.mkdir(parents=True, exist_ok=True)
     (args.out / "latest.md").write_text(report + "\n", encoding="utf-8")
-    (args.out / "latest.json").write_text(json.dumps(results, indent=1, default=str) + "\n", encoding="utf-8")
+    (args.out / "latest.json").write_text(portable(json.dumps(results, indent=1, default=str)) + "\n",
+                                          encoding="utf-8")
     print(f"\nwrote {args.out / 'latest.md'} and {args.out / 'latest.json'}", flush=True)
     return 0
 
