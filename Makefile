@@ -5,7 +5,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: book serve test validate lint clean chromium new-story check-links
+.PHONY: book serve test validate lint clean chromium new-story check-links bench
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -44,8 +44,11 @@ new-story: $(VENV)/.runtime  ## make new-story SLUG=07-my-story TITLE="My story"
 check-links: $(VENV)/.runtime  ## every internal link and anchor of _build/html resolves
 	$(BIN)/python -m datastory check-links
 
+bench: $(VENV)/.dev  ## ours vs a default Jupyter Book + Altair baseline (about 20 min; BENCH_ARGS=--quick for a short run)
+	$(BIN)/python -m bench.run $(BENCH_ARGS)
+
 lint: $(VENV)/.dev
-	$(BIN)/ruff check datastory tests
+	$(BIN)/ruff check datastory tests bench
 
 clean:
 	rm -rf _build

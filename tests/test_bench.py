@@ -1,0 +1,81 @@
+"""The benchmark's byte accounting counts a small known page exactly (no build, no timing)."""
+
+from __future__ import annotations
+
+import gzip
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bench.pagebytes import account  # noqa: E402
+
+pytestmark = pytest.mark.slow
+
+CDN = "https://cdn.jsdelivr.net/npm/vega@6?noext"
+ALTAIR = """
+  (function(spec, embedOpt){
+    const paths = {
+      "vega": "https://cdn.jsdelivr.net/npm/vega@6?noext",
+      "vega-lib": "https://cdn.jsdelivr.net/npm/vega-lib?noext",
+    };
+    maybeLoadScript("vega", "6").then(() => displayChart(vegaEmbed));
+  })({"mark": "bar", "data": {"values": [{"a": 1}]}}, {"mode": "vega-lite"});
+"""
+
+
+def _gz(data: bytes) -> int:
+    return len(gzip.compress(data, compresslevel=9, mtime=0))
+
+
+def test_account_counts_a_known_page(tmp_path):
+    site = tmp_path / "site"
+    static = site / "_static"
+    static.mkdir(parents=True)
+    files = {
+        "a.css": b'@import "b.css";\n@font-face{font-family:X;src:url(f.woff2) format("woff2"),url(f.ttf)}\n',
+        "b.css": b"body{color:red}\n",
+        "f.woff2": b"\x00woff2" * 50,
+        "f.ttf": b"ttf is listed second, so a browser never fetches it" * 10,
+        "x.js": b"console.log('x');\n" * 20,
+    }
+    for name, data in files.items():
+        (static / name).write_bytes(data)
+    cdn_file = tmp_path / "vega.min.js"
+    cdn_file.write_bytes(b"var vega={};\n" * 30)
+    chart = '{"marks":[],"width":400}'
+    html = (
+        '<html><head><link rel="stylesheet" href="_static/a.css?v=1">'
+        '<link rel="preload" as="script" href="_static/x.js?digest=2">'
+        '<script defer src="_static/x.js?digest=2"></script></head><body>'
+        f'<figure class="ds-chart"><script type="application/json" class="ds-chart__spec">{chart}</script></figure>'
+        f'<script type="text/javascript">{ALTAIR}</script></body></html>'
+    ).encode()
+    (site / "page.html").write_bytes(html)
+
+    result = account(site / "page.html", site, {CDN: cdn_file})
+
+    altair_spec = '{"mark": "bar", "data": {"values": [{"a": 1}]}}'
+    charts = f"{chart}\n{altair_spec}".encode()
+    assert result.missing == []
+    assert result.charts == 2
+    assert result.raw == {
+        "html": len(html),
+        "chart_data": len(charts),
+        "js": len(files["x.js"]) + cdn_file.stat().st_size,  # the preload and the script are one file
+        "css": len(files["a.css"]) + len(files["b.css"]),
+        "fonts": len(files["f.woff2"]),  # the first src only
+    }
+    assert result.gzip["js"] == _gz(files["x.js"]) + _gz(cdn_file.read_bytes())
+    assert result.gzip["chart_data"] == _gz(charts)
+    assert result.total("raw") == len(html) + result.raw["js"] + result.raw["css"] + result.raw["fonts"]
+
+
+def test_unresolved_cdn_script_is_reported_not_guessed(tmp_path):
+    (tmp_path / "page.html").write_text(f"<script>{ALTAIR}</script>", encoding="utf-8")
+    result = account(tmp_path / "page.html", tmp_path)
+    assert result.missing == [CDN]
+    assert result.raw["js"] == 0
