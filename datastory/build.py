@@ -86,19 +86,30 @@ def _locate_cell(path: Path, cell_text: str) -> str:
     return f": code cell {number} (line {line})" if line else ""
 
 
-def build(root: Path, *, builder: str = "html", quiet: bool = False) -> Path:
-    """Validate, build into staging, check the output, then swap it into ``_build/html``."""
+def build(root: Path, *, builder: str = "html", quiet: bool = False) -> tuple[Path, bool]:
+    """Validate, build into staging, check the output, then swap it into ``_build/html``.
+
+    Returns the site's folder and whether anything was rebuilt.
+    """
     from jupyter_book.sphinx import build_sphinx
 
     from .validation import check_package
 
     root = root.resolve()
-    check_config(root)
-    problems = check_package(root / "data")
-    if problems:
-        raise BuildError("the data package has problems; nothing was built:\n" + "\n".join(map(str, problems)))
     build_dir = root / BUILD_DIR
-    final, staging = build_dir / builder, build_dir / f".staging-{builder}"
+    final = build_dir / builder
+    built_stamp, inputs = build_dir / f".datastory-built-{builder}", _inputs_digest(root)
+    if final.is_dir() and built_stamp.is_file() and built_stamp.read_text() == inputs:
+        return final, False  # nothing the site is built from has changed since the last good build
+    check_config(root)
+    stamp, digest = build_dir / ".datastory-validated", _validation_digest(root / "data")
+    if not stamp.is_file() or stamp.read_text() != digest:
+        problems = check_package(root / "data")
+        if problems:
+            raise BuildError("the data package has problems; nothing was built:\n" + "\n".join(map(str, problems)))
+        build_dir.mkdir(exist_ok=True)
+        stamp.write_text(digest)
+    staging = build_dir / f".staging-{builder}"
     shutil.rmtree(staging, ignore_errors=True)
     if final.is_dir():
         shutil.copytree(final, staging, symlinks=True)  # lets Sphinx write only what changed
@@ -126,7 +137,44 @@ def build(root: Path, *, builder: str = "html", quiet: bool = False) -> Path:
         final.rename(previous)
     staging.rename(final)
     shutil.rmtree(previous, ignore_errors=True)
-    return final
+    built_stamp.write_text(inputs)
+    return final, True
+
+
+#: What the site is built from. A build whose inputs hash like the last good build's has
+#: nothing to do (Sphinx would re-read and re-write nothing); it returns in a fraction of a second.
+BUILD_INPUTS = ("_config.yml", "_toc.yml", "requirements.txt", "book", "notebooks", "data", "datastory",
+                "README.md", "LICENSE-DATA")
+
+
+def _inputs_digest(root: Path) -> str:
+    import hashlib
+
+    digest = hashlib.sha256()
+    for name in BUILD_INPUTS:
+        path = root / name
+        files = sorted(p for p in path.rglob("*") if p.is_file()) if path.is_dir() else [path]
+        for file in files:
+            if file.is_file() and "__pycache__" not in file.parts:
+                digest.update(file.relative_to(root).as_posix().encode() + b"\0" + file.read_bytes())
+    return digest.hexdigest()
+
+
+def _validation_digest(data_dir: Path) -> str:
+    """Content hash of the data package and of the code that checks it.
+
+    Validation takes a second or more; when neither the data nor the checks changed since the
+    last package that passed, its verdict stands and the build skips it.
+    """
+    import hashlib
+
+    package = Path(__file__).resolve().parent
+    files = sorted(p for p in data_dir.rglob("*") if p.is_file())
+    files += [package / name for name in ("data.py", "validation.py", "provenance.py")]
+    digest = hashlib.sha256()
+    for path in files:
+        digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()
 
 
 def _check_output(site: Path) -> None:
@@ -143,9 +191,10 @@ def _check_output(site: Path) -> None:
 
 def main_build(root: Path) -> int:
     try:
-        site = build(root)
+        site, rebuilt = build(root)
     except BuildError as error:
         print(f"build failed: {error}", file=sys.stderr)
         return 1
-    print(f"built {site}; view it with `make serve` (http://127.0.0.1:8000)")
+    done = "built" if rebuilt else "nothing changed since the last build:"
+    print(f"{done} {site}; view it with `make serve` (http://127.0.0.1:8000)")
     return 0

@@ -15,7 +15,7 @@ from .chart_nodes import assign_chart_ids, chart, depart_chart_html, skip_chart,
 from .data_pages import ClaimsLedger, DataDictionary, DataDownloads, Discrepancies, SourcesList
 from .downloads import write_downloads
 from .inputs import add_build_inputs
-from .notebooks import colab_opens_the_notebook, write_notebooks
+from .notebooks import colab_opens_the_notebook, note_read, start_reading, write_notebooks
 from .sitemap import write_sitemap
 
 STATIC_DIR = Path(__file__).resolve().parent.parent / "static"
@@ -48,23 +48,58 @@ def _code_digest() -> str:
 
 
 def _add_static(app) -> None:
+    """Serve our static files, with our scripts minified (the readable source stays in the repo)."""
     if app.builder.format != "html":
         return
-    app.config.html_static_path.append(str(STATIC_DIR))
+    import rjsmin
+
+    served = Path(app.doctreedir).parent / ".datastory-static"
+    for path in sorted(STATIC_DIR.rglob("*")):
+        if path.is_dir():
+            continue
+        target = served / path.relative_to(STATIC_DIR)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        content = path.read_bytes()
+        if path.suffix == ".js" and not path.name.endswith(".min.js"):
+            content = rjsmin.jsmin(content.decode("utf-8")).encode("utf-8")
+        if not target.exists() or target.read_bytes() != content:
+            target.write_bytes(content)
+    app.config.html_static_path.append(str(served))
     app.add_css_file("datastory.css")
 
 
-def _without_thebe(scripts: list) -> list:
-    """Drop sphinx-thebe (Jupyter Book loads it even with thebe off) and repeated inline scripts.
+#: Jupyter Book loads sphinx-thebe with thebe off; its inline block declares a CDN address twice,
+#: so every page logged "Identifier 'THEBE_JS_URL' has already been declared".
+DROPPED_SCRIPTS = ("sphinx-thebe",)
+#: The theme's template line that loads Font Awesome's 1.5 MB JavaScript kit (it swaps icons for
+#: inline SVG). The theme's CSS already draws the same icons from Font Awesome's web fonts, so the
+#: kit was half of every page's weight for nothing.
+FONTAWESOME_KIT = "_static/scripts/fontawesome.js"
 
-    Its inline block declares ``const THEBE_JS_URL`` (a CDN address) and is emitted twice, so
-    every page logged "Identifier 'THEBE_JS_URL' has already been declared".
-    """
+
+def _theme_macros_without_fontawesome_kit(app, config) -> None:
+    """Shadow pydata-sphinx-theme's ``static/webpack-macros.html`` with a copy minus the kit."""
+    import pydata_sphinx_theme
+
+    original = (Path(pydata_sphinx_theme.__file__).parent / "theme" / "pydata_sphinx_theme" / "static"
+                / "webpack-macros.html")
+    lines = original.read_text(encoding="utf-8").splitlines(keepends=True)
+    kept = "".join(line for line in lines if FONTAWESOME_KIT not in line)
+    folder = Path(app.doctreedir).parent / ".datastory-templates"
+    target = folder / "static" / "webpack-macros.html"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    if not target.is_file() or target.read_text(encoding="utf-8") != kept:  # an mtime change rewrites every page
+        target.write_text(kept, encoding="utf-8")
+    config.templates_path = [*config.templates_path, str(folder)]
+
+
+def _without_unneeded(scripts: list) -> list:
+    """The page's scripts less :data:`DROPPED_SCRIPTS`, thebe's inline block and repeated inline blocks."""
     kept, seen = [], set()
     for script in scripts:
         name = str(getattr(script, "filename", script) or "")
         body = getattr(script, "attributes", {}).get("body", "")
-        if "sphinx-thebe" in name or "THEBE_JS_URL" in body or (body and body in seen):
+        if any(d in name for d in DROPPED_SCRIPTS) or "THEBE_JS_URL" in body or (body and body in seen):
             continue
         seen.add(body)
         kept.append(script)
@@ -92,7 +127,7 @@ def _opengraph(app, pagename, context, doctree) -> None:
 def _page_assets(app, pagename, templatename, context, doctree) -> None:
     _opengraph(app, pagename, context, doctree)
     if "script_files" in context:
-        context["script_files"][:] = _without_thebe(context["script_files"])  # same list Sphinx appends to
+        context["script_files"][:] = _without_unneeded(context["script_files"])  # same list Sphinx appends to
     if doctree is not None and next(iter(doctree.findall(chart)), None) is not None:
         app.add_js_file(VEGA_JS, loading_method="defer")
         app.add_js_file(INTERPRETER_JS, loading_method="defer")
@@ -105,6 +140,7 @@ def setup(app):
     app.add_config_value("datastory_data_path", None, "")  # derived from datastory_data_dir
     app.add_config_value("datastory_code_digest", "", "env")  # set at config-inited, see _code_digest
     app.connect("config-inited", _resolve_data_path)
+    app.connect("config-inited", _theme_macros_without_fontawesome_kit)
     app.connect("builder-inited", _add_static)
     app.connect("source-read", add_build_inputs)
     app.connect("doctree-read", assign_chart_ids)
@@ -126,5 +162,7 @@ def setup(app):
     app.connect("build-finished", write_downloads)
     app.connect("build-finished", write_sitemap)
     app.connect("build-finished", write_notebooks)
+    app.connect("env-before-read-docs", start_reading)
+    app.connect("source-read", note_read)
     app.connect("html-page-context", colab_opens_the_notebook, priority=600)
     return {"version": "0.1", "parallel_read_safe": True, "parallel_write_safe": True, "env_version": 1}

@@ -49,14 +49,30 @@ def _executed(app, docname: str) -> nbformat.NotebookNode | None:
     return merged
 
 
+def start_reading(app, env, docnames) -> None:
+    """``env-before-read-docs``: this build's list of read documents starts empty."""
+    env.datastory_read = set()
+
+
+def note_read(app, docname: str, source: list[str]) -> None:
+    """``source-read``: remember which documents this build read (and so may have re-executed)."""
+    app.env.datastory_read.add(docname)
+
+
 def write_notebooks(app, exception) -> None:
+    """Export the chapters read in this build, and any whose export is missing; keep the rest."""
     if exception is not None or app.builder.format != "html":
         return
+    read = getattr(app.env, "datastory_read", set())
     for docname in _notebook_docs(app):
+        target = Path(app.outdir) / "_sources" / f"{docname}.ipynb"
+        # Unread and already exported with outputs: keep it. (The theme copies an output-less
+        # notebook over it whenever it rewrites the page; then there is no '"outputs": [' + newline.)
+        if docname not in read and target.is_file() and '"outputs": [\n' in target.read_text(encoding="utf-8"):
+            continue
         notebook = _executed(app, docname)
         if notebook is None:
             continue
-        target = Path(app.outdir) / "_sources" / f"{docname}.ipynb"
         target.parent.mkdir(parents=True, exist_ok=True)
         nbformat.write(nbformat.v4.upgrade(notebook) if notebook.nbformat < 4 else notebook, str(target))
 
