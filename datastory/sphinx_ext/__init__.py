@@ -8,6 +8,7 @@ served from ``_static``); pages without charts load neither.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from ..claims import ClaimRole
@@ -90,7 +91,9 @@ def _theme_macros_without_fontawesome_kit(app, config) -> None:
     target.parent.mkdir(parents=True, exist_ok=True)
     if not target.is_file() or target.read_text(encoding="utf-8") != kept:  # an mtime change rewrites every page
         target.write_text(kept, encoding="utf-8")
-    config.templates_path = [*config.templates_path, str(folder)]
+    # relative to the source folder, as Sphinx reads templates_path: an absolute path would enter
+    # the config hash in .buildinfo, and two checkouts in different folders would differ
+    config.templates_path = [*config.templates_path, os.path.relpath(folder, app.srcdir)]
 
 
 def _without_unneeded(scripts: list) -> list:
