@@ -127,10 +127,26 @@ def _opengraph(app, pagename, context, doctree) -> None:
     context["metatags"] = context.get("metatags", "") + "\n".join(tags)
 
 
+#: Theme and extension assets Jupyter Book loads on every page that our pages never use: no
+#: sphinx-design components, no visible code to copy or toggle or highlight. Search scripts and
+#: the search index are needed only on the search page itself.
+UNUSED_ASSETS = ("sphinx-design", "design-tabs.js", "copybutton", "clipboard.min.js", "togglebutton",
+                 "pygments.css")
+SEARCH_ONLY_ASSETS = ("searchtools.js", "language_data.js", "searchindex.js")
+
+
+def _used_only(files: list, pagename: str) -> list:
+    drop = UNUSED_ASSETS + (() if pagename == "search" else SEARCH_ONLY_ASSETS)
+    return [f for f in files if not any(name in str(getattr(f, "filename", f) or "") for name in drop)]
+
+
 def _page_assets(app, pagename, templatename, context, doctree) -> None:
     _opengraph(app, pagename, context, doctree)
+    if "css_files" in context:
+        context["css_files"][:] = _used_only(context["css_files"], pagename)
     if "script_files" in context:
-        context["script_files"][:] = _without_unneeded(context["script_files"])  # same list Sphinx appends to
+        # the same list objects Sphinx appends to, so edit them in place
+        context["script_files"][:] = _used_only(_without_unneeded(context["script_files"]), pagename)
     if doctree is not None and next(iter(doctree.findall(chart)), None) is not None:
         app.add_js_file(VEGA_JS, loading_method="defer")
         app.add_js_file(INTERPRETER_JS, loading_method="defer")
