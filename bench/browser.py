@@ -17,16 +17,14 @@ navigation timing entry, to show where the time goes.
 from __future__ import annotations
 
 import re
-import socket
 import statistics
 import subprocess
-import sys
-import time
-import urllib.request
-from contextlib import ExitStack, contextmanager
+from contextlib import ExitStack
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
+
+from datastory.serve import serve
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -59,39 +57,6 @@ _WATCH = """
   check();
 })();
 """
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-@contextmanager
-def serve(site: Path):
-    """A static server for ``site`` on 127.0.0.1, in its own process (so it never shares our GIL)."""
-    port = _free_port()
-    code = ("import functools, http.server, sys\n"
-            "class H(http.server.SimpleHTTPRequestHandler):\n"
-            "    def log_message(self, *a): pass\n"
-            f"http.server.ThreadingHTTPServer(('127.0.0.1', {port}), functools.partial(H, directory=sys.argv[1]))"
-            ".serve_forever()\n")
-    process = subprocess.Popen([sys.executable, "-c", code, str(site)], stdout=subprocess.DEVNULL,
-                               stderr=subprocess.DEVNULL)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(100):
-            try:
-                urllib.request.urlopen(base + "/", timeout=1).read()
-                break
-            except OSError:
-                time.sleep(0.1)
-        else:
-            raise RuntimeError(f"static server for {site} did not start")
-        yield base
-    finally:
-        process.kill()
-        process.wait()
 
 
 @dataclass

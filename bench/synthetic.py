@@ -15,23 +15,15 @@ import random
 import shutil
 from pathlib import Path
 
+from datastory.scaffold import JUPYTEXT_HEADER
+
 from .builds import copy_ours
 
 TABLE, CSV_NAME, SOURCE_ID = "synthetic_bench", "SYNTHETIC-bench.csv", "synthetic-bench"
 CATEGORIES = ["alpha", "beta", "gamma", "delta", "epsilon"]
 YEARS = range(2000, 2025)
 
-_HEADER = """---
-jupytext:
-  text_representation:
-    extension: .md
-    format_name: myst
-kernelspec:
-  display_name: Python 3
-  language: python
-  name: python3
----
-"""
+_HEADER = JUPYTEXT_HEADER
 
 _NOTEBOOK = _HEADER + """
 # SYNTHETIC benchmark chapter {n:02d}
@@ -44,6 +36,8 @@ scale. Nothing on it is reported fact.
 import altair as alt
 
 from datastory import charts, load
+
+from datastory.scaffold import JUPYTEXT_HEADER
 
 charts.enable()
 table = load("{table}")

@@ -15,6 +15,18 @@ import yaml
 
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 TEMPLATE = Path(__file__).resolve().parent / "templates" / "story.md"
+#: What makes a Markdown file a MyST notebook for jupytext and myst-nb.
+JUPYTEXT_HEADER = """---
+jupytext:
+  text_representation:
+    extension: .md
+    format_name: myst
+kernelspec:
+  display_name: Python 3
+  language: python
+  name: python3
+---
+"""
 
 
 class ScaffoldError(ValueError):
@@ -69,7 +81,8 @@ def new_story(root: Path, slug: str, title: str, table: str | None = None) -> Pa
     toc = yaml.safe_load(toc_path.read_text(encoding="utf-8"))
     if table:
         _add_resource(root, table)
-    notebook.write_text(TEMPLATE.read_text(encoding="utf-8").format(title=title.strip()), encoding="utf-8")
+    body = TEMPLATE.read_text(encoding="utf-8").format(title=title.strip())
+    notebook.write_text(JUPYTEXT_HEADER + "\n" + body, encoding="utf-8")
     story_part = next((p for p in toc["parts"] if p.get("caption") == "The story"), toc["parts"][0])
     story_part["chapters"].append({"file": f"notebooks/{slug}"})
     text = toc_path.read_text(encoding="utf-8")

@@ -16,7 +16,8 @@ import re
 from pathlib import Path
 
 import pytest
-from browser_support import CHROMIUM, CHROMIUM_ARGS, Watcher, serve
+
+from datastory.serve import CHROMIUM, CHROMIUM_ARGS, Watcher, serve
 
 pytestmark = pytest.mark.browser
 SIZES = {"phone": (375, 812), "desktop": (1440, 900)}

@@ -9,6 +9,8 @@ from pathlib import Path
 import pytest
 from conftest import copy_repo, executed, run_build
 
+from datastory.scaffold import JUPYTEXT_HEADER
+
 pytestmark = pytest.mark.slow
 
 
@@ -110,17 +112,7 @@ def test_failed_build_leaves_previous_site_intact(tmp_path, built_site):
     assert {p: p.read_bytes() for p in site.rglob("*") if p.is_file()} == before
 
 
-SECOND = """---
-jupytext:
-  text_representation:
-    extension: .md
-    format_name: myst
-kernelspec:
-  display_name: Python 3
-  language: python
-  name: python3
----
-
+SECOND = JUPYTEXT_HEADER + """
 # Test chapter (made by the test suite)
 
 ```{code-cell} ipython3

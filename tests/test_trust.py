@@ -12,8 +12,9 @@ import io
 from pathlib import Path
 
 import pytest
-from browser_support import CHROMIUM, CHROMIUM_ARGS, Watcher, serve
 from conftest import copy_repo, run_build
+
+from datastory.serve import CHROMIUM, CHROMIUM_ARGS, Watcher, serve
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 

@@ -1,4 +1,8 @@
-"""Serving the built site on 127.0.0.1 and driving Debian's Chromium with the network cut."""
+"""Serving a built site on 127.0.0.1, and the Chromium settings for looking at it.
+
+Shared by the browser tests and the benchmark: the server runs
+in its own process (it never shares the caller's GIL) and is stopped when the block ends.
+"""
 
 from __future__ import annotations
 
