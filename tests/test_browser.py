@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from datastory.serve import CHROMIUM, CHROMIUM_ARGS, Watcher, serve
+from datastory.serve import Watcher, serve
 
 pytestmark = pytest.mark.browser
 SIZES = {"phone": (375, 812), "desktop": (1440, 900)}
@@ -36,12 +36,8 @@ def base(site):
 
 
 @pytest.fixture(scope="module")
-def browser():
-    playwright_sync = pytest.importorskip("playwright.sync_api")
-    with playwright_sync.sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
+def browser(chromium):
+    return chromium
 
 
 def pages_of(site: Path) -> list[str]:

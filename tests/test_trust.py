@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from conftest import copy_repo, run_build
 
-from datastory.serve import CHROMIUM, CHROMIUM_ARGS, Watcher, serve
+from datastory.serve import Watcher, serve
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -45,15 +45,6 @@ def hostile_site(tmp_path_factory, built_site) -> Path:
     result = run_build(root)
     assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-2000:]
     return root / "_build" / "html"
-
-
-@pytest.fixture(scope="module")
-def chromium():
-    sync_api = pytest.importorskip("playwright.sync_api")
-    with sync_api.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
 
 
 def test_hostile_text_shows_as_text_and_nothing_runs(hostile_site, chromium):
