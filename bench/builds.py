@@ -109,7 +109,7 @@ def run_build(kind: str, root: Path, log: Path) -> BuildRun:
         raise BuildFailed(f"{kind} build in {root} failed (exit {result.returncode}); log {log}:\n{text[-3000:]}")
     cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
     return BuildRun(wall=wall, cpu=cpu, executed=len(_EXECUTING.findall(text)),
-                    exec_seconds=sum(float(x) for x in _EXECUTED.findall(text)), log=str(log))
+                    exec_seconds=sum(float(x) for x in _EXECUTED.findall(text)), log=log.name)
 
 
 def clean(root: Path) -> None:
