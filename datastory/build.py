@@ -98,11 +98,12 @@ def build(root: Path, *, builder: str = "html", quiet: bool = False) -> tuple[Pa
     root = root.resolve()
     build_dir = root / BUILD_DIR
     final = build_dir / builder
-    built_stamp, inputs = build_dir / f".datastory-built-{builder}", _inputs_digest(root)
+    built_stamp, inputs = build_dir / f".datastory-built-{builder}", files_digest(
+        [root / name for name in BUILD_INPUTS if (root / name).exists()], root)
     if final.is_dir() and built_stamp.is_file() and built_stamp.read_text() == inputs:
         return final, False  # nothing the site is built from has changed since the last good build
     check_config(root)
-    stamp, digest = build_dir / ".datastory-validated", _validation_digest(root / "data")
+    stamp, digest = build_dir / ".datastory-validated", _validation_digest(root)
     if not stamp.is_file() or stamp.read_text() != digest:
         problems = check_package(root / "data")
         if problems:
@@ -147,34 +148,31 @@ BUILD_INPUTS = ("_config.yml", "_toc.yml", "requirements.txt", "book", "notebook
                 "README.md", "LICENSE-DATA")
 
 
-def _inputs_digest(root: Path) -> str:
-    import hashlib
+def files_digest(paths, base: Path) -> str:
+    """sha256 over files (folders expand to their files), each keyed by its path under ``base``
+    (or its name, for a file outside it, such as the checks of a package installed elsewhere).
 
-    digest = hashlib.sha256()
-    for name in BUILD_INPUTS:
-        path = root / name
-        files = sorted(p for p in path.rglob("*") if p.is_file()) if path.is_dir() else [path]
-        for file in files:
-            if file.is_file() and "__pycache__" not in file.parts:
-                digest.update(file.relative_to(root).as_posix().encode() + b"\0" + file.read_bytes())
-    return digest.hexdigest()
-
-
-def _validation_digest(data_dir: Path) -> str:
-    """Content hash of the data package and of the code that checks it.
-
-    Validation takes a second or more; when neither the data nor the checks changed since the
-    last package that passed, its verdict stands and the build skips it.
+    The one fingerprint behind the build's shortcuts: skip a build whose inputs are unchanged,
+    skip validation when data and checks are unchanged, rewrite pages when our assets change.
     """
     import hashlib
 
-    package = Path(__file__).resolve().parent
-    files = sorted(p for p in data_dir.rglob("*") if p.is_file())
-    files += [package / name for name in ("data.py", "validation.py", "provenance.py")]
+    files = []
+    for path in paths:
+        files += sorted(p for p in path.rglob("*") if p.is_file()) if path.is_dir() else [path]
     digest = hashlib.sha256()
-    for path in files:
-        digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    for file in files:
+        if file.is_file() and "__pycache__" not in file.parts:
+            key = file.relative_to(base).as_posix() if file.is_relative_to(base) else file.name
+            digest.update(key.encode() + b"\0" + file.read_bytes())
     return digest.hexdigest()
+
+
+def _validation_digest(root: Path) -> str:
+    """Data package plus the code that checks it: when neither changed, the last verdict stands."""
+    package = Path(__file__).resolve().parent
+    checks = [package / name for name in ("data.py", "validation.py", "provenance.py")]
+    return files_digest([root / "data", *checks], root)
 
 
 def _check_output(site: Path) -> None:

@@ -119,9 +119,3 @@ def load(name: str, folder: Path | None = None) -> pd.DataFrame:
     another chart. ``folder`` defaults to :func:`data_dir`.
     """
     return _load_cached(str(folder or data_dir()), name).copy()
-
-
-def table_path(name: str) -> Path:
-    """The CSV behind a table, for dependency tracking and download links."""
-    folder = data_dir()
-    return folder / resource(name, read_descriptor(folder))["path"]

@@ -237,9 +237,9 @@ def check_provenance(folder: Path, descriptor: dict | None = None) -> Iterator[P
 
 def _check_derived(folder: Path, fx: FxTable) -> Iterator[Problem]:
     """Derived claims are conversions of another claim; recompute them from fx_rates."""
-    claims = load("claims", folder).set_index("claim_id")
+    table = load("claims", folder)
+    claims, columns = table.set_index("claim_id"), list(table.columns)
     rates = load("fx_rates", folder).set_index("rate_id")
-    columns = list(load("claims", folder).columns)
     for line, (claim_id, claim) in enumerate(claims.iterrows(), start=2):
         if claim["status"] != "derived":
             continue

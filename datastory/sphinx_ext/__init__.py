@@ -37,15 +37,10 @@ def _code_digest() -> str:
     part of the config means an edit to the extension or the chart runtime rebuilds every page
     (from cached execution) instead of leaving pages that point at old assets.
     """
-    import hashlib
+    from ..build import files_digest
 
     package = Path(__file__).resolve().parent.parent
-    files = sorted([*STATIC_DIR.rglob("*"), *Path(__file__).parent.glob("*.py"), package / "claims.py"])
-    digest = hashlib.sha256()
-    for path in files:
-        if path.is_file():
-            digest.update(path.relative_to(package).as_posix().encode() + b"\0" + path.read_bytes())
-    return digest.hexdigest()[:16]
+    return files_digest([STATIC_DIR, Path(__file__).parent, package / "claims.py"], package)[:16]
 
 
 def _add_static(app) -> None:
@@ -96,19 +91,6 @@ def _theme_macros_without_fontawesome_kit(app, config) -> None:
     config.templates_path = [*config.templates_path, os.path.relpath(folder, app.srcdir)]
 
 
-def _without_unneeded(scripts: list) -> list:
-    """The page's scripts less :data:`DROPPED_SCRIPTS`, thebe's inline block and repeated inline blocks."""
-    kept, seen = [], set()
-    for script in scripts:
-        name = str(getattr(script, "filename", script) or "")
-        body = getattr(script, "attributes", {}).get("body", "")
-        if any(d in name for d in DROPPED_SCRIPTS) or "THEBE_JS_URL" in body or (body and body in seen):
-            continue
-        seen.add(body)
-        kept.append(script)
-    return kept
-
-
 def _opengraph(app, pagename, context, doctree) -> None:
     """OpenGraph tags so a shared link shows the page's title and first paragraph."""
     import html
@@ -136,8 +118,17 @@ SEARCH_ONLY_ASSETS = ("searchtools.js", "language_data.js", "searchindex.js")
 
 
 def _used_only(files: list, pagename: str) -> list:
-    drop = UNUSED_ASSETS + (() if pagename == "search" else SEARCH_ONLY_ASSETS)
-    return [f for f in files if not any(name in str(getattr(f, "filename", f) or "") for name in drop)]
+    """The page's CSS or JS files less the ones it never uses, thebe's inline block and repeats."""
+    drop = DROPPED_SCRIPTS + UNUSED_ASSETS + (() if pagename == "search" else SEARCH_ONLY_ASSETS)
+    kept, seen = [], set()
+    for file in files:
+        name = str(getattr(file, "filename", file) or "")
+        body = getattr(file, "attributes", {}).get("body", "")
+        if any(d in name for d in drop) or "THEBE_JS_URL" in body or (body and body in seen):
+            continue
+        seen.add(body)
+        kept.append(file)
+    return kept
 
 
 def _page_assets(app, pagename, templatename, context, doctree) -> None:
@@ -146,7 +137,7 @@ def _page_assets(app, pagename, templatename, context, doctree) -> None:
         context["css_files"][:] = _used_only(context["css_files"], pagename)
     if "script_files" in context:
         # the same list objects Sphinx appends to, so edit them in place
-        context["script_files"][:] = _used_only(_without_unneeded(context["script_files"]), pagename)
+        context["script_files"][:] = _used_only(context["script_files"], pagename)
     if doctree is not None and next(iter(doctree.findall(chart)), None) is not None:
         app.add_js_file(VEGA_JS, loading_method="defer")
         app.add_js_file(INTERPRETER_JS, loading_method="defer")
