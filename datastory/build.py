@@ -82,9 +82,9 @@ def build(root: Path, *, builder: str = "html", quiet: bool = True, log=print) -
     for paired in paired_notebooks(root):
         log(f"{paired.relative_to(root)}: ignored (a paired copy; the .md beside it is the chapter)")
     execution = config.get("execute", {})
+    cache = root / execution.get("cache", "_build/.jupyter_cache")
     try:
-        execute(book_chapters(root, root / execution.get("cache", "_build/.jupyter_cache")),
-                timeout=execution.get("timeout", 30), log=log)
+        execute(book_chapters(root, cache), timeout=execution.get("timeout", 30), log=log)
     except ExecutionFailed as error:
         raise BuildError(f"{error}\na cell raised an error, so the build stops and nothing is published") from None
     staging = build_dir / f".staging-{builder}"
