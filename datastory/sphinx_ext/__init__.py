@@ -17,6 +17,7 @@ from .data_pages import ClaimsLedger, DataDictionary, DataDownloads, Discrepanci
 from .downloads import write_downloads
 from .inputs import add_build_inputs
 from .notebooks import colab_opens_the_notebook, note_read, start_reading, write_notebooks
+from .second_checks import SecondChecks
 from .sitemap import write_sitemap
 
 STATIC_DIR = Path(__file__).resolve().parent.parent / "static"
@@ -40,7 +41,7 @@ def _code_digest() -> str:
     from ..build import files_digest
 
     package = Path(__file__).resolve().parent.parent
-    return files_digest([STATIC_DIR, Path(__file__).parent, package / "claims.py"], package)[:16]
+    return files_digest([STATIC_DIR, Path(__file__).parent, package / "claims.py", package / "checks.py"], package)[:16]
 
 
 def _add_static(app) -> None:
@@ -169,6 +170,7 @@ def setup(app):
     app.add_directive("datastory-claims", ClaimsLedger)
     app.add_directive("datastory-discrepancies", Discrepancies)
     app.add_directive("datastory-downloads", DataDownloads)
+    app.add_directive("datastory-checks", SecondChecks)
     app.connect("build-finished", write_downloads)
     app.connect("build-finished", write_sitemap)
     app.connect("build-finished", write_notebooks)
