@@ -103,6 +103,7 @@ def build(root: Path, *, builder: str = "html", quiet: bool = False) -> tuple[Pa
     if final.is_dir() and built_stamp.is_file() and built_stamp.read_text() == inputs:
         return final, False  # nothing the site is built from has changed since the last good build
     check_config(root)
+    config_path = _config_with_identity(root, build_dir)
     stamp, digest = build_dir / ".datastory-validated", _validation_digest(root)
     if not stamp.is_file() or stamp.read_text() != digest:
         problems = check_package(root / "data")
@@ -116,7 +117,7 @@ def build(root: Path, *, builder: str = "html", quiet: bool = False) -> tuple[Pa
         shutil.copytree(final, staging, symlinks=True)  # lets Sphinx write only what changed
     result = build_sphinx(
         str(root), str(staging),
-        path_config=str(root / "_config.yml"),
+        path_config=str(config_path),
         confoverrides={"latex_individualpages": False},
         doctreedir=str(build_dir / ".doctrees"),
         builder=builder,
@@ -144,7 +145,7 @@ def build(root: Path, *, builder: str = "html", quiet: bool = False) -> tuple[Pa
 
 #: What the site is built from. A build whose inputs hash like the last good build's has
 #: nothing to do (Sphinx would re-read and re-write nothing); it returns in a fraction of a second.
-BUILD_INPUTS = ("_config.yml", "_toc.yml", "requirements.txt", "book", "notebooks", "data", "datastory",
+BUILD_INPUTS = ("_config.yml", "CITATION.cff", "_toc.yml", "requirements.txt", "book", "notebooks", "data", "datastory",
                 "README.md", "LICENSE-DATA")
 
 
@@ -173,6 +174,23 @@ def _validation_digest(root: Path) -> str:
     package = Path(__file__).resolve().parent
     checks = [package / name for name in ("data.py", "validation.py", "provenance.py")]
     return files_digest([root / "data", *checks], root)
+
+
+def _config_with_identity(root: Path, build_dir: Path) -> Path:
+    """``_config.yml`` with the title, author, repository URL and site URL from CITATION.cff."""
+    from .identity import IdentityError, book_config, identity
+
+    config = yaml.safe_load((root / "_config.yml").read_text(encoding="utf-8")) or {}
+    try:
+        merged = book_config(config, identity(root))
+    except IdentityError as error:
+        raise BuildError(str(error)) from None
+    path = build_dir / ".datastory-config.yml"
+    build_dir.mkdir(exist_ok=True)
+    text = yaml.safe_dump(merged, sort_keys=False, allow_unicode=True)
+    if not path.is_file() or path.read_text(encoding="utf-8") != text:
+        path.write_text(text, encoding="utf-8")
+    return path
 
 
 def _check_output(site: Path) -> None:

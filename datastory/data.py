@@ -15,6 +15,8 @@ from pathlib import Path
 
 import pandas as pd
 
+from . import reads
+
 DESCRIPTOR = "datapackage.json"
 
 
@@ -118,4 +120,19 @@ def load(name: str, folder: Path | None = None) -> pd.DataFrame:
     Loaded once per process; callers get a copy, so shaping it in a notebook never leaks into
     another chart. ``folder`` defaults to :func:`data_dir`.
     """
-    return _load_cached(str(folder or data_dir()), name).copy()
+    folder = Path(folder or data_dir())
+    frame = _load_cached(str(folder), name)
+    _record_table(folder, name)
+    return frame.copy()
+
+
+def _record_table(folder: Path, name: str) -> None:
+    """Record what loading ``name`` read: the descriptor, the table, the tables it is checked against."""
+    descriptor = read_descriptor(folder)
+    res = resource(name, descriptor)
+    reads.record(folder / DESCRIPTOR)
+    reads.record(folder / res["path"])
+    for key in res["schema"].get("foreignKeys", []):
+        target = key["reference"]["resource"]
+        if target and target != name:
+            reads.record(folder / resource(target, descriptor)["path"])
