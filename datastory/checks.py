@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from .data import Problem, load, read_descriptor
+from .data import Package, Problem, Table, load
 
 TABLE = "checks"
 UNVERIFIED = "unverified"
@@ -24,9 +24,9 @@ VERDICTS = ("confirmed", "corrected", "re-sourced", UNVERIFIED)
 _COPY_WORDS = re.compile(r"\(via |\bcopy on\b|\bcopy\)|\bstored copy\b|\bsyndicat", re.IGNORECASE)
 
 
-def checked_tables(descriptor: dict) -> list[dict]:
+def checked_tables(package: Package) -> list[dict]:
     """The tables whose every row needs a second check: each table that quotes a page, and sources."""
-    return [res for res in descriptor["resources"]
+    return [res for res in package.resources
             if res["name"] == "sources" or any(f["name"] == "quote" for f in res["schema"]["fields"])]
 
 
@@ -35,71 +35,75 @@ def _key(res: dict) -> str:
     return key if isinstance(key, str) else key[0]
 
 
-def _column(res: dict, name: str) -> int:
-    return [f["name"] for f in res["schema"]["fields"]].index(name) + 1
+def _column(table: Table, name: str) -> int | None:
+    index = table.columns.get(name)
+    return None if index is None else index + 1
 
 
-def check_meaning(folder: Path, descriptor: dict | None = None) -> Iterator[Problem]:
-    """Every problem with the second-check record, the sources' via fields and claims' certainty."""
-    descriptor = descriptor or read_descriptor(folder)
-    yield from _check_coverage(folder, descriptor)
-    yield from _check_via(folder)
-    yield from _check_unverified_claims(folder)
+def check_meaning(package: Package, sound: set) -> Iterator[Problem]:
+    """Every problem with the second-check record, the sources' via fields and claims' certainty.
+
+    Runs on the tables in ``sound`` (their schema checks passed), like the provenance checks.
+    """
+    if TABLE in sound:
+        yield from _check_coverage(package, sound)
+    if "sources" in sound:
+        yield from _check_via(package.table("sources"))
+    if {TABLE, "claims"} <= sound:
+        yield from _check_unverified_claims(package)
 
 
-def _check_coverage(folder: Path, descriptor: dict) -> Iterator[Problem]:
-    checks = load(TABLE, folder)
-    recorded = set(zip(checks["table"], checks["row_id"], strict=True))
+def _check_coverage(package: Package, sound: set) -> Iterator[Problem]:
+    checks = package.table(TABLE)
+    recorded = set(zip(checks.frame["table"], checks.frame["row_id"], strict=True))
     ids: dict[str, set[str]] = {}
-    for res in checked_tables(descriptor):
-        key = _key(res)
-        rows = load(res["name"], folder)[key]
-        ids[res["name"]] = set(rows)
-        for line, row_id in enumerate(rows, start=2):
+    for res in checked_tables(package):
+        if res["name"] not in sound:
+            continue
+        table, key = package.table(res["name"]), _key(res)
+        ids[res["name"]] = set(table.frame[key])
+        for line, row_id in zip(table.lines, table.frame[key], strict=True):
             if (res["name"], row_id) not in recorded:
                 yield Problem(
-                    f"data/{res['path']}", line, _column(res, key),
+                    table.shown, line, _column(table, key),
                     f"{res['name']} row {row_id!r} has no recorded second check. Find its page again, confirm "
                     f"the quote, value, unit, measure, date and certainty, and add a line to data/checks.csv: "
                     f"{res['name']},{row_id},YYYY-MM-DD,<address of the copy you read>,"
                     "<confirmed|corrected|re-sourced|unverified>,<what the figure counts>")
-    for line, row in enumerate(checks.itertuples(), start=2):
-        if row.table not in ids:
-            yield Problem(f"data/{TABLE}.csv", line, 1,
-                          f"table {row.table!r} is not a table of sourced rows; expected one of "
-                          f"{', '.join(sorted(ids))}")
-        elif row.row_id not in ids[row.table]:
-            yield Problem(f"data/{TABLE}.csv", line, 2,
-                          f"no row {row.row_id!r} in {row.table}: the check is for a row that was removed or "
-                          "renamed; update its row_id or delete the line")
+    names = {res["name"] for res in checked_tables(package)}
+    for line, name, row_id in zip(checks.lines, checks.frame["table"], checks.frame["row_id"], strict=True):
+        if name not in names:
+            yield Problem(checks.shown, line, 1, f"table {name!r} is not a table of sourced rows; expected one of "
+                          f"{', '.join(sorted(names))}")
+        elif name in ids and row_id not in ids[name]:
+            yield Problem(checks.shown, line, 2, f"no row {row_id!r} in {name}: the check is for a row that was "
+                          "removed or renamed; update its row_id or delete the line")
 
 
-def _check_via(folder: Path) -> Iterator[Problem]:
-    sources = load("sources", folder)
-    columns = list(sources.columns)
-    for line, row in enumerate(sources.itertuples(), start=2):
-        where = "data/sources.csv", line
+def _check_via(sources: Table) -> Iterator[Problem]:
+    frame = sources.frame
+    for line, row in zip(sources.lines, frame.itertuples(), strict=True):
         if _COPY_WORDS.search(row.publisher):
-            yield Problem(*where, columns.index("publisher") + 1,
+            yield Problem(sources.shown, line, _column(sources, "publisher"),
                           f"publisher {row.publisher!r} describes a copy; the publisher is who wrote the text. "
                           "Name the site that was read in via_publisher and its address in via_url")
         if pd.isna(row.via_publisher) != pd.isna(row.via_url):
             missing = "via_url" if pd.isna(row.via_url) else "via_publisher"
-            yield Problem(*where, columns.index(missing) + 1,
+            yield Problem(sources.shown, line, _column(sources, missing),
                           f"{missing} is empty; via_publisher and via_url go together (the copy read, and where)")
         elif not pd.isna(row.via_publisher) and row.via_publisher == row.publisher:
-            yield Problem(*where, columns.index("via_publisher") + 1,
+            yield Problem(sources.shown, line, _column(sources, "via_publisher"),
                           "via_publisher repeats the publisher; leave via empty when the page was read at the "
                           "original publisher")
 
 
-def _check_unverified_claims(folder: Path) -> Iterator[Problem]:
-    unverified = {row_id for row_id, verdict in verdicts("claims", folder).items() if verdict == UNVERIFIED}
-    claims = load("claims", folder)
-    column = list(claims.columns).index("qualifier") + 1
-    for line, row in enumerate(claims.itertuples(), start=2):
+def _check_unverified_claims(package: Package) -> Iterator[Problem]:
+    checks = package.table(TABLE).frame
+    unverified = set(checks.loc[(checks["table"] == "claims") & (checks["verdict"] == UNVERIFIED), "row_id"])
+    claims = package.table("claims")
+    for line, row in zip(claims.lines, claims.frame.itertuples(), strict=True):
         if row.claim_id in unverified and row.qualifier != UNVERIFIED:
-            yield Problem("data/claims.csv", line, column,
+            yield Problem(claims.shown, line, _column(claims, "qualifier"),
                           f"claim {row.claim_id!r} could not be found again at the second check (data/checks.csv) "
                           f"but its qualifier is {row.qualifier!r}; set it to 'unverified' so every page that "
                           "states it says so, or re-source it")

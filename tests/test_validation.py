@@ -105,5 +105,5 @@ def test_cli_exits_nonzero_and_names_the_problem(data):
     set_cell(data / "claims.csv", 2, "value", "abc")
     result = subprocess.run([sys.executable, "-m", "datastory", "validate", "--data", str(data)],
                             capture_output=True, text=True)
-    assert result.returncode == 1
+    assert result.returncode == 2 and "Traceback" not in result.stderr
     assert "data/claims.csv:2:2" in result.stderr and "1 problem(s)" in result.stderr
