@@ -15,7 +15,7 @@ from ..claims import ClaimRole
 from .chart_nodes import assign_chart_ids, chart, depart_chart_html, skip_chart, visit_chart_html
 from .data_pages import ClaimsLedger, DataDictionary, DataDownloads, Discrepancies, SourcesList
 from .downloads import write_downloads
-from .inputs import add_build_inputs
+from .inputs import add_build_inputs, ignore_paired_notebooks
 from .notebooks import colab_opens_the_notebook, note_read, start_reading, write_notebooks
 from .second_checks import SecondChecks
 from .sitemap import write_sitemap
@@ -151,6 +151,7 @@ def setup(app):
     app.add_config_value("datastory_data_path", None, "")  # derived from datastory_data_dir
     app.add_config_value("datastory_code_digest", "", "env")  # set at config-inited, see _code_digest
     app.connect("config-inited", _resolve_data_path)
+    app.connect("config-inited", ignore_paired_notebooks)
     app.connect("config-inited", _theme_macros_without_fontawesome_kit)
     app.connect("builder-inited", _add_static)
     app.connect("source-read", add_build_inputs)
