@@ -25,9 +25,10 @@ MeaningCheck = Callable[[Package, set], Iterator[Problem]]
 
 
 def meaning_checks() -> list[MeaningCheck]:
+    from .checks import check_meaning
     from .provenance import check_provenance
 
-    return [check_provenance]
+    return [check_provenance, check_meaning]
 
 
 def _constraint_problems(table: Table) -> Iterator[Problem]:
