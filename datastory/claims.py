@@ -4,8 +4,12 @@ Writing ``{claim}`ai-fund-usd``` in a chapter renders the formatted value with i
 the verbatim quote on hover: on the site through the ``{claim}`` role
 (:mod:`datastory.sphinx_ext.claim_role`), in the exported notebooks as a Markdown link, and in
 JupyterLab through :mod:`datastory.jupyter`. All three read a claim through :func:`readings`.
-An unknown id fails the build, so a figure cannot be typed into prose by accident and survive review.
-This module needs neither Sphinx nor docutils, so it works in a notebook kernel anywhere.
+An unknown id fails the build, so a figure cannot be typed into prose by accident and survive
+review. This module needs neither Sphinx nor docutils, so it works in a notebook kernel anywhere.
+
+Certainty travels with the number: a claim that is not simply *reported* (an estimate, a
+forecast, a plan, a pledge, a disputed or an unverified figure) is followed by a visible
+marker, "$11 billion (estimate)", whose meaning is in its tooltip.
 """
 
 from __future__ import annotations
@@ -20,6 +24,28 @@ from .data import data_dir, load
 
 _PREFIX = {"USD": "$", "EUR": "€", "GBP": "£", "MYR": "RM", "HKD": "HK$", "INR": "₹"}
 _SUFFIX = {"CNY": " yuan", "JPY": " yen", "KRW": " won", "TWD": " Taiwan dollars"}
+
+#: qualifier -> (marker shown after the figure, what it means). A reported figure has no marker.
+QUALIFIERS = {
+    "reported": ("", "Stated as fact by the source."),
+    "estimate": ("estimate", "An estimate by analysts, brokers or researchers, not a figure the company or "
+                 "government reported."),
+    "forecast": ("forecast", "An expectation or projection for a period not yet over, not an outcome."),
+    "plan": ("plan", "A budget or plan: money set aside or intended, not money spent."),
+    "promised": ("pledge", "A pledge or stated intention, not money spent or granted."),
+    "disputed": ("disputed", "Denied by its subject or contradicted by another source; see the data page."),
+    "unverified": ("unverified", "Our second check could not find this figure's page again; treat it with care."),
+}
+
+
+def marker(qualifier: str) -> str:
+    """The word shown after a figure for its certainty: ``estimate``; empty for a reported figure."""
+    return QUALIFIERS[qualifier][0]
+
+
+def meaning(qualifier: str) -> str:
+    """What a qualifier means, in a sentence (for tooltips and the data page)."""
+    return QUALIFIERS[qualifier][1]
 
 
 def format_value(value: float, unit: str, currency: str | None = None) -> str:
@@ -39,19 +65,31 @@ def format_value(value: float, unit: str, currency: str | None = None) -> str:
 
 @dataclass(frozen=True)
 class Reading:
-    """One claim as a reader meets it: the figure's text, its status and its source."""
+    """One claim as a reader meets it: the figure, its certainty and its source."""
 
     claim_id: str
     text: str
     status: str
+    qualifier: str
     source_id: str
     source_url: str
     publisher: str
     quote: str
 
     @property
+    def marker(self) -> str:
+        return marker(self.qualifier)
+
+    @property
     def hover(self) -> str:
-        return f"\u201c{self.quote}\u201d \u2014 {self.publisher}"
+        """The verbatim quote and its publisher, after what the certainty marker means (if any)."""
+        quoted = f"\u201c{self.quote}\u201d \u2014 {self.publisher}"
+        return f"{self.marker.capitalize()}: {meaning(self.qualifier)} {quoted}" if self.marker else quoted
+
+    @property
+    def prose(self) -> str:
+        """The figure as plain text reads it: ``$11 billion (estimate)``."""
+        return f"{self.text}\u00a0({self.marker})" if self.marker else self.text
 
 
 def readings(folder: Path | None = None) -> dict[str, Reading]:
@@ -69,7 +107,8 @@ def _readings(folder: str) -> dict[str, Reading]:
         currency = None if pd.isna(claim.currency) else claim.currency
         out[claim.claim_id] = Reading(
             claim_id=claim.claim_id, text=format_value(claim.value, claim.unit, currency), status=claim.status,
-            source_id=claim.source_id, source_url=source["url"], publisher=source["publisher"], quote=claim.quote)
+            qualifier=claim.qualifier, source_id=claim.source_id, source_url=source["url"],
+            publisher=source["publisher"], quote=claim.quote)
     return out
 
 

@@ -127,9 +127,10 @@ def chart_outputs(bundle: dict) -> dict[str, str]:
 
 def claims_html() -> str:
     """An output that makes JupyterLab's rendered Markdown show each ``{claim}`` as its figure."""
-    from .claims import readings
+    from .claims import meaning, readings
 
-    ledger = {claim_id: {"text": r.text, "status": r.status, "url": r.source_url, "hover": r.hover}
+    ledger = {claim_id: {"text": r.text, "status": r.status, "url": r.source_url, "hover": r.hover,
+                         "marker": r.marker, "meaning": meaning(r.qualifier) if r.marker else ""}
               for claim_id, r in readings().items()}
     return _inline_script(f"{_static(JUPYTER_JS)}\nwindow.datastoryJupyter.claims({_json_for_html(ledger)});")
 

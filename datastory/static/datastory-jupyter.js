@@ -65,6 +65,14 @@
       link.rel = "noopener";
       link.textContent = claim.text;
       code.parentNode.replaceChild(link, code);
+      if (claim.marker) {  /* certainty travels with the number: "(estimate)" */
+        var note = document.createElement("abbr");
+        note.className = "claim-qualifier";
+        note.title = claim.meaning;
+        note.textContent = "(" + claim.marker + ")";
+        link.parentNode.insertBefore(note, link.nextSibling);
+        link.parentNode.insertBefore(document.createTextNode("\u00a0"), note);
+      }
     });
   }
 
