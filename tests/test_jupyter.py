@@ -173,12 +173,10 @@ def test_make_lab_opens_a_chapter_as_a_notebook_with_live_charts_offline(chromiu
     assert "{claim}" not in page.locator(".jp-Notebook").inner_text()
 
     # saving the chapter from JupyterLab leaves it byte for byte as it was
-    page.locator(".jp-NotebookPanel-toolbar [data-command='docmanager:save']").click()
-    page.wait_for_function("() => !document.querySelector('.jp-mod-current .jp-mod-dirty')", timeout=10_000)
-    for _ in range(50):
-        if chapter.stat().st_mtime_ns != saved_at:
-            break
-        time.sleep(0.1)
+    with page.expect_response(lambda r: r.request.method == "PUT" and "/api/contents/notebooks/" in r.url,
+                              timeout=15_000) as saved:
+        page.locator(".jp-NotebookPanel-toolbar [data-command='docmanager:save']").click()
+    assert saved.value.status == 200
     assert chapter.stat().st_mtime_ns != saved_at, "JupyterLab did not save the chapter"
     assert chapter.read_bytes() == original
     assert not list((root / "notebooks").glob("*.ipynb"))
