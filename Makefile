@@ -58,7 +58,7 @@ new-story add-table: export CSV := $(CSV)
 new-story: $(VENV)/.runtime  ## make new-story SLUG=07-my-story TITLE="My story" [TABLE=my_table]
 	$(BIN)/python -m datastory new-story "$$SLUG" --title "$$TITLE" $${TABLE:+--table "$$TABLE"}
 
-add-table: $(VENV)/.runtime  ## make add-table CSV=my_table.csv: infer a schema for your CSV and add it to data/
+add-table: $(VENV)/.runtime  ## make add-table CSV=path/to/my_table.csv: add it to data/ with an inferred schema to edit
 	$(BIN)/python -m datastory add-table "$$CSV"
 
 package: $(VENV)/.runtime  ## the data package zip (README, citation, corrections), SQLite and Datasette metadata in _build/data-package
