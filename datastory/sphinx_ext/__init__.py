@@ -11,12 +11,14 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from ..claims import ClaimRole
 from .chart_nodes import assign_chart_ids, chart, depart_chart_html, skip_chart, visit_chart_html
+from .claim_role import ClaimRole
 from .data_pages import ClaimsLedger, DataDictionary, DataDownloads, Discrepancies, SourcesList
 from .downloads import write_downloads
 from .inputs import add_build_inputs, ignore_paired_notebooks
 from .notebooks import colab_opens_the_notebook, note_read, start_reading, write_notebooks
+from .placeholders import refuse_placeholders
+from .second_checks import SecondChecks
 from .sitemap import write_sitemap
 
 STATIC_DIR = Path(__file__).resolve().parent.parent / "static"
@@ -40,7 +42,7 @@ def _code_digest() -> str:
     from ..build import files_digest
 
     package = Path(__file__).resolve().parent.parent
-    return files_digest([STATIC_DIR, Path(__file__).parent, package / "claims.py"], package)[:16]
+    return files_digest([STATIC_DIR, Path(__file__).parent, package / "claims.py", package / "checks.py"], package)[:16]
 
 
 def _add_static(app) -> None:
@@ -153,6 +155,7 @@ def setup(app):
     app.connect("config-inited", ignore_paired_notebooks)
     app.connect("config-inited", _theme_macros_without_fontawesome_kit)
     app.connect("builder-inited", _add_static)
+    app.connect("source-read", refuse_placeholders)
     app.connect("source-read", add_build_inputs)
     app.connect("doctree-read", assign_chart_ids)
     app.connect("html-page-context", _page_assets)
@@ -170,6 +173,7 @@ def setup(app):
     app.add_directive("datastory-claims", ClaimsLedger)
     app.add_directive("datastory-discrepancies", Discrepancies)
     app.add_directive("datastory-downloads", DataDownloads)
+    app.add_directive("datastory-checks", SecondChecks)
     app.connect("build-finished", write_downloads)
     app.connect("build-finished", write_sitemap)
     app.connect("build-finished", write_notebooks)
