@@ -57,6 +57,29 @@ def cmd_new_story(args) -> int:
     return 0
 
 
+def cmd_add_table(args) -> int:
+    """Add a CSV to the data package with a schema inferred from it (types, required, enums, keys) to edit."""
+    from .infer import AddTableError, add_table
+
+    try:
+        resource = add_table(Path(args.root), Path(args.csv), args.name)
+    except AddTableError as error:
+        for problem in error.problems:
+            print(problem, file=sys.stderr)
+        raise UserError(str(error)) from None
+    print(f"added table {resource['name']!r} (data/{resource['path']}) to data/datapackage.json:")
+    for spec in resource["schema"]["fields"]:
+        rules = spec.get("constraints", {})
+        notes = [spec["type"], *(["required"] if rules.get("required") else []),
+                 *([f"enum {rules['enum']}"] if "enum" in rules else [])]
+        print(f"  {spec['name']}: {', '.join(notes)}")
+    if resource["schema"].get("primaryKey"):
+        print(f"  primary key: {', '.join(resource['schema']['primaryKey'])}")
+    print("Now edit its entry in data/datapackage.json: a title and description for the table, and for each "
+          "field what it means and its unit; keep or drop the suggested enums. Then `make validate`.")
+    return 0
+
+
 def _export(root: Path, out: Path) -> dict[str, Path]:
     """Validate the package, then write the zip, README, SQLite database and Datasette metadata."""
     from .data import open_package
@@ -134,6 +157,11 @@ def parser() -> argparse.ArgumentParser:
     story.add_argument("--table", help="also add an empty table of this name to the data package")
     story.add_argument("--root", default=".", help="book root (default: .)")
     story.set_defaults(run=cmd_new_story)
+    table = commands.add_parser("add-table", help=cmd_add_table.__doc__, description=cmd_add_table.__doc__)
+    table.add_argument("csv", help="your CSV file (UTF-8, comma-separated, a header row)")
+    table.add_argument("--name", help="table name (default: from the file name)")
+    table.add_argument("--root", default=".", help="repository root (default: .)")
+    table.set_defaults(run=cmd_add_table)
     package = commands.add_parser("package", help=cmd_package.__doc__, description=cmd_package.__doc__)
     package.add_argument("--root", default=".", help="repository root holding data/ and CITATION.cff (default: .)")
     package.add_argument("--out", default="_build/data-package", help="folder to write (default: _build/data-package)")
