@@ -320,5 +320,5 @@ def test_one_chapter_builds_alone_and_paired_notebooks_are_ignored_quietly(tmp_p
 
     wrong = subprocess.run([sys.executable, "-m", "datastory", "build", "--only", "notebooks/01.md"],
                            cwd=root, capture_output=True, text=True, timeout=600)
-    assert wrong.returncode == 1 and "Traceback" not in wrong.stderr
+    assert wrong.returncode == 2 and "Traceback" not in wrong.stderr
     assert "notebooks/01.md: no such file in the book; --only takes a chapter's .md file" in wrong.stderr
