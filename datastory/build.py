@@ -68,30 +68,22 @@ def build(root: Path, *, builder: str = "html", only: Path | None = None, quiet:
         [root / name for name in BUILD_INPUTS if (root / name).exists()], root)
     if final.is_dir() and built_stamp.is_file() and built_stamp.read_text() == inputs:
         return final, False  # nothing the site is built from has changed since the last good build
-    from jupyter_book.sphinx import build_sphinx
-
-    from .execute import Chapter, ExecutionFailed, book_chapters, execute
-    from .sphinx_ext.inputs import paired_notebooks
-    from .validation import check_package
+    from .execute import Chapter, ExecutionFailed, book_chapters, execute, paired_notebooks
 
     config = check_config(root)
     execution = config.get("execute", {})
     cache = root / execution.get("cache", "_build/.jupyter_cache")
     chapter = Chapter(root, page, cache) if page else None
     config_path = _config_with_identity(root, build_dir)
-    stamp, digest = build_dir / ".datastory-validated", _validation_digest(root)
-    if not stamp.is_file() or stamp.read_text() != digest:
-        problems = check_package(root / "data")
-        if problems:
-            raise BuildError("the data package has problems; nothing was built:\n" + "\n".join(map(str, problems)))
-        build_dir.mkdir(exist_ok=True)
-        stamp.write_text(digest)
     for paired in paired_notebooks(root):
         log(f"{paired.relative_to(root)}: ignored (a paired copy; the .md beside it is the chapter)")
     try:
-        execute([chapter] if chapter else book_chapters(root, cache), timeout=execution.get("timeout", 30), log=log)
+        execute([chapter] if chapter else book_chapters(root, cache), timeout=execution.get("timeout", 30), log=log,
+                meanwhile=lambda: _prepare(root, build_dir))
     except ExecutionFailed as error:
         raise BuildError(f"{error}\na cell raised an error, so the build stops and nothing is published") from None
+    from jupyter_book.sphinx import build_sphinx
+
     overrides = {"latex_individualpages": False}
     if chapter:
         overrides.update(_one_page(root, page, config))
@@ -174,6 +166,27 @@ def files_digest(paths, base: Path) -> str:
             key = file.relative_to(base).as_posix() if file.is_relative_to(base) else file.name
             digest.update(key.encode() + b"\0" + file.read_bytes())
     return digest.hexdigest()
+
+
+def _prepare(root: Path, build_dir: Path) -> None:
+    """The build's own work while the kernels run: validate the data package, import Sphinx.
+
+    A data problem is reported before any notebook's error (outputs from bad data may be
+    cached, but validation gates publishing, and fixed data changes their keys).
+    """
+    from .validation import check_package
+
+    stamp, digest = build_dir / ".datastory-validated", _validation_digest(root)
+    if not stamp.is_file() or stamp.read_text() != digest:
+        problems = check_package(root / "data")
+        if problems:
+            raise BuildError("the data package has problems; nothing was built:\n" + "\n".join(map(str, problems)))
+        build_dir.mkdir(exist_ok=True)
+        stamp.write_text(digest)
+    # jsonschema, which Jupyter Book imports, compiles ~40 grammars at import time when
+    # rfc3987-syntax is installed (JupyterLab's dependency), for IRI format checks nobody asks for here
+    sys.modules.setdefault("rfc3987_syntax", None)
+    import jupyter_book.sphinx  # noqa: F401  (seconds of imports, done while the kernels run)
 
 
 def _validation_digest(root: Path) -> str:

@@ -189,11 +189,13 @@ def store(chapter: Chapter, executed_json: str, files: list[str], seconds: float
         check_validity=False, overwrite=True)
 
 
-def execute(chapters: list[Chapter], *, timeout: int, workers: int | None = None, log=print) -> list[str]:
+def execute(chapters: list[Chapter], *, timeout: int, workers: int | None = None, log=print,
+            meanwhile=None) -> list[str]:
     """Run every chapter whose cached outputs are stale, ``workers`` at a time; one line per chapter.
 
-    Returns the names of the chapters executed. Raises :class:`ExecutionFailed` naming every
-    chapter that failed (the others still running are allowed to finish).
+    ``meanwhile()`` runs in this process while the kernels work; what it raises wins. Returns
+    the names of the chapters executed. Raises :class:`ExecutionFailed` naming every chapter
+    that failed (the others still running are allowed to finish).
     """
     stale = []
     for chapter in chapters:
@@ -202,6 +204,8 @@ def execute(chapters: list[Chapter], *, timeout: int, workers: int | None = None
         else:
             stale.append(chapter)
     if not stale:
+        if meanwhile:
+            meanwhile()
         return []
     workers = max(1, min(workers or cores(), len(stale)))
     failures, done = [], []
@@ -209,6 +213,12 @@ def execute(chapters: list[Chapter], *, timeout: int, workers: int | None = None
     with ProcessPoolExecutor(max_workers=workers, initializer=_kernels_import_from, initargs=(stale[0].root,)) as pool:
         futures = {pool.submit(run, chapter, timeout): chapter for chapter in stale}
         pending = set(futures)
+        if meanwhile:
+            try:
+                meanwhile()
+            except BaseException:
+                pool.shutdown(wait=True, cancel_futures=True)
+                raise
         while pending:
             finished, pending = wait(pending, return_when=FIRST_EXCEPTION)
             for future in finished:
@@ -240,3 +250,9 @@ def book_chapters(root: Path, cache: Path) -> list[Chapter]:
         if source.is_file() and is_myst_markdown_notebook(source.read_text(encoding="utf-8")):
             chapters.append(Chapter(root, source, cache))
     return chapters
+
+
+def paired_notebooks(root: Path) -> list[Path]:
+    """``.ipynb`` files beside a chapter of the same name (Jupytext pairs them in JupyterLab)."""
+    return sorted(p for p in Path(root).rglob("*.ipynb")
+                  if p.with_suffix(".md").is_file() and not {".ipynb_checkpoints", "_build", ".venv"} & set(p.parts))

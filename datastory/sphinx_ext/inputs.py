@@ -13,7 +13,7 @@ from pathlib import Path
 
 from myst_nb.core.read import is_myst_markdown_notebook
 
-from ..execute import Chapter, keyed_text, recorded_dependencies
+from ..execute import Chapter, keyed_text, paired_notebooks, recorded_dependencies
 
 
 def chapter_of(app, docname: str) -> Chapter:
@@ -29,12 +29,6 @@ def add_build_inputs(app, docname: str, source: list[str]) -> None:
     for name in recorded_dependencies(chapter) or []:
         app.env.note_dependency(str(chapter.root / name))
     source[0] = keyed_text(chapter, source[0])
-
-
-def paired_notebooks(srcdir: Path) -> list[Path]:
-    """``.ipynb`` files beside a chapter of the same name (Jupytext pairs them in JupyterLab)."""
-    return sorted(p for p in Path(srcdir).rglob("*.ipynb")
-                  if p.with_suffix(".md").is_file() and not {".ipynb_checkpoints", "_build", ".venv"} & set(p.parts))
 
 
 def ignore_paired_notebooks(app, config) -> None:
