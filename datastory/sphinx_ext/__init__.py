@@ -12,7 +12,19 @@ import os
 from pathlib import Path
 
 from ..claims import ClaimRole
-from .chart_nodes import assign_chart_ids, chart, depart_chart_html, skip_chart, visit_chart_html
+from .chart_nodes import (
+    CHART_DIR,
+    CHART_JS,
+    CHART_SCRIPT_ATTRS,
+    assign_chart_ids,
+    chart,
+    check_unique_chart_ids,
+    merge_chart_ids,
+    prune_chart_files,
+    purge_chart_ids,
+    skip_chart,
+    visit_chart_html,
+)
 from .data_pages import ClaimsLedger, DataDictionary, DataDownloads, Discrepancies, SourcesList
 from .downloads import write_downloads
 from .inputs import add_build_inputs
@@ -20,9 +32,6 @@ from .notebooks import colab_opens_the_notebook, note_read, start_reading, write
 from .sitemap import write_sitemap
 
 STATIC_DIR = Path(__file__).resolve().parent.parent / "static"
-VEGA_JS = "vendor/vega-6.2.0/vega.min.js"
-INTERPRETER_JS = "vendor/vega-interpreter-2.3.2/vega-interpreter.js"
-CHART_JS = "datastory-charts.js"
 
 
 def _resolve_data_path(app, config) -> None:
@@ -106,6 +115,13 @@ def _opengraph(app, pagename, context, doctree) -> None:
     base = app.config.html_baseurl
     if base:
         tags.append(f'<meta property="og:url" content="{base.rstrip("/")}/{pagename}.html">')
+        lead = next(iter(doctree.findall(chart)), None) if doctree is not None else None
+        if lead is not None:  # the chapter's lead chart, drawn at build time with its credit
+            alt = html.escape(lead["bundle"]["title"], quote=True)
+            tags += [f'<meta property="og:image" content="{base.rstrip("/")}/{CHART_DIR}/{lead["chart_id"]}.png">',
+                     '<meta property="og:image:type" content="image/png">',
+                     f'<meta property="og:image:alt" content="{alt}">',
+                     '<meta name="twitter:card" content="summary_large_image">']
     context["metatags"] = context.get("metatags", "") + "\n".join(tags)
 
 
@@ -139,9 +155,7 @@ def _page_assets(app, pagename, templatename, context, doctree) -> None:
         # the same list objects Sphinx appends to, so edit them in place
         context["script_files"][:] = _used_only(context["script_files"], pagename)
     if doctree is not None and next(iter(doctree.findall(chart)), None) is not None:
-        app.add_js_file(VEGA_JS, loading_method="defer")
-        app.add_js_file(INTERPRETER_JS, loading_method="defer")
-        app.add_js_file(CHART_JS, loading_method="defer")
+        app.add_js_file(CHART_JS, loading_method="defer", **CHART_SCRIPT_ATTRS)
 
 
 def setup(app):
@@ -154,10 +168,13 @@ def setup(app):
     app.connect("builder-inited", _add_static)
     app.connect("source-read", add_build_inputs)
     app.connect("doctree-read", assign_chart_ids)
+    app.connect("env-purge-doc", purge_chart_ids)
+    app.connect("env-merge-info", merge_chart_ids)
+    app.connect("env-check-consistency", check_unique_chart_ids)
     app.connect("html-page-context", _page_assets)
     app.add_node(
         chart,
-        html=(visit_chart_html, depart_chart_html),
+        html=(visit_chart_html, None),
         latex=(skip_chart, None),
         text=(skip_chart, None),
         man=(skip_chart, None),
@@ -170,6 +187,7 @@ def setup(app):
     app.add_directive("datastory-discrepancies", Discrepancies)
     app.add_directive("datastory-downloads", DataDownloads)
     app.connect("build-finished", write_downloads)
+    app.connect("build-finished", prune_chart_files)
     app.connect("build-finished", write_sitemap)
     app.connect("build-finished", write_notebooks)
     app.connect("env-before-read-docs", start_reading)
