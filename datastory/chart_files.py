@@ -8,7 +8,7 @@ that does not change a chart does not draw it again.
 Static SVGs are laid out with the widest common sans-serif font (DejaVu Sans) and then tell the
 browser to use the house font stack: every system font the stack resolves to on a phone or
 desktop is narrower, so no label or title can spill out of the picture. The live chart uses the
-same width and title wrapping (see ``wrap``), so swapping it in moves nothing on the page.
+same width and title wrapping (``sized``), so swapping it in moves nothing on the page.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from .charts import FONT, MUTED, TEXT
+from .charts import FONT, MUTED, TEXT, wrap
 
 #: Widths (CSS px) the static pictures are drawn at: phones, and every wider column.
 #: datastory-charts.js draws the live chart at the width of the picture the browser chose.
@@ -33,34 +33,23 @@ CREDIT_SIZE = 11
 CREDIT_LINE = 15
 
 
-def wrap(text, max_chars: int):
-    """Greedy word wrap into a list of lines (a string that fits stays a string).
-
-    The same rule as ``wrap`` in datastory-charts.js: a title wider than the chart would make
-    Vega shrink the plot to fit it.
-    """
-    if not isinstance(text, str) or len(text) <= max_chars:
-        return text
-    lines, line = [], ""
-    for word in text.split(" "):
-        if line and len(line) + 1 + len(word) > max_chars:
-            lines.append(line)
-            line = word
-        else:
-            line = f"{line} {word}" if line else word
-    lines.append(line)
-    return lines
-
-
 def title_chars(width: int) -> tuple[int, int]:
-    """Characters per line of the title and the subtitle at ``width`` px (as the script wraps them)."""
-    return max(16, int(width // 9.5)), max(20, int(width // 7.2))
+    """Characters per line of the title (16 px bold) and the subtitle (13 px) at ``width`` px.
+
+    Counted for the widest font, so a line never runs past the chart's edge.
+    """
+    return max(16, int(width // 11)), max(20, int(width // 8))
+
+
+#: Room on the right for a value label on the longest bar, however the reader's font measures it.
+PADDING = {"left": 4, "top": 4, "right": 14, "bottom": 4}
 
 
 def sized(vega: dict, width: int) -> dict:
     """The compiled spec at a fixed total width, its title wrapped to fit."""
     spec = copy.deepcopy(vega)
     spec.pop("$schema", None)
+    spec["padding"] = PADDING
     spec["signals"] = [{"name": "width", "value": width} if s.get("name") == "width" else s
                        for s in spec.get("signals", [])]
     if not any(s.get("name") == "width" for s in spec["signals"]):
@@ -103,14 +92,19 @@ class Credit:
     page_url: str
 
     def lines(self, width: float) -> list[str]:
-        chars = max(30, int(width // 6.4))
+        chars = max(30, int(width // 7.2))
         source = "Source: " + "; ".join(self.sources) if self.sources else ""
-        credit = " · ".join(part for part in (self.site, f"Licence: {self.licence}", self.page_url) if part)
+        credit = " · ".join(part for part in (self.site, f"Licence: {self.licence}") if part)
         lines = []
         for text in (source, credit):
             wrapped = wrap(text, chars) if text else []
             lines += [wrapped] if isinstance(wrapped, str) else wrapped
-        return lines
+        url = self.page_url
+        while len(url) > chars:  # an address has no spaces: break it after a slash
+            cut = url.rfind("/", 0, chars) + 1 or chars
+            lines.append(url[:cut])
+            url = url[cut:]
+        return lines + [url] if url else lines
 
 
 def with_credit(svg: str, credit: Credit) -> str:

@@ -32,6 +32,8 @@ MUTED = "#595959"  # 7:1 on white
 #: Zoom and pan only with a modifier held (a trackpad pinch sends Ctrl + wheel): a plain wheel
 #: or a finger always scrolls the page (Vega-Lite issue #2662, Altair issue #1512).
 ZOOM_MODIFIER = "event.ctrlKey || event.metaKey || event.altKey || event.shiftKey"
+#: An axis title longer than this is set on two lines, so it fits a 360 px phone.
+AXIS_TITLE_CHARS = 36
 #: Significant digits kept in a chart's table: enough for any figure as published, none of the
 #: noise arithmetic adds (22.60946108955759 is written 22.6095).
 SIGNIFICANT = 6
@@ -48,7 +50,6 @@ def theme() -> dict:
             "autosize": {"type": "fit-x", "contains": "padding"},
             "title": {"anchor": "start", "fontSize": 16, "fontWeight": 600, "color": TEXT,
                       "subtitleColor": MUTED, "subtitleFontSize": 13, "limit": 0, "offset": 12},
-            "axisX": {"titleAnchor": "end"},  # a long axis title grows leftwards, inside the chart
             "axis": {"labelColor": MUTED, "titleColor": TEXT, "labelFontSize": 12, "titleFontSize": 12,
                      "titleFontWeight": 500, "gridColor": "#e3e3e3", "domainColor": "#8c8c8c",
                      "tickColor": "#8c8c8c", "labelLimit": 180},
@@ -118,6 +119,39 @@ def _tidy_number(value):
     return float(f"{value:.{SIGNIFICANT}g}")
 
 
+def _wrapped_axis_titles(node):
+    """The spec with long x/y axis titles broken into lines (a Vega-Lite title may be a list)."""
+    if isinstance(node, list):
+        return [_wrapped_axis_titles(v) for v in node]
+    if not isinstance(node, dict):
+        return node
+    out = {k: _wrapped_axis_titles(v) for k, v in node.items() if k != "datasets"}
+    if "datasets" in node:
+        out["datasets"] = node["datasets"]
+    for channel in ("x", "y"):
+        title = out.get("encoding", {}).get(channel, {}).get("title") if isinstance(out.get("encoding"), dict) \
+            else None
+        if isinstance(title, str) and len(title) > AXIS_TITLE_CHARS:
+            lines = wrap(title, AXIS_TITLE_CHARS)
+            out["encoding"] = {**out["encoding"], channel: {**out["encoding"][channel], "title": lines}}
+    return out
+
+
+def wrap(text, max_chars: int):
+    """Greedy word wrap into a list of lines (a string that fits stays a string)."""
+    if not isinstance(text, str) or len(text) <= max_chars:
+        return text
+    lines, line = [], ""
+    for word in text.split(" "):
+        if line and len(line) + 1 + len(word) > max_chars:
+            lines.append(line)
+            line = word
+        else:
+            line = f"{line} {word}" if line else word
+    lines.append(line)
+    return lines
+
+
 def _tidy_rows(spec: dict) -> dict:
     datasets = {name: [{k: _tidy_number(v) for k, v in row.items()} for row in rows]
                 for name, rows in spec.get("datasets", {}).items()}
@@ -164,7 +198,7 @@ def bundle(spec: dict) -> dict:
     if not title or not description:
         raise ChartError("a published chart needs a sentence title (.properties(title=...)) and a "
                          "text description for screen readers (.properties(description=...))")
-    spec = _tidy_rows(spec)
+    spec = _wrapped_axis_titles(_tidy_rows(spec))
     rows = _one_dataset(spec)
     source_columns = [c for c in (rows[0] if rows else {}) if c == "source_id" or c.endswith("_source_id")]
     if "source_id" not in source_columns:

@@ -82,7 +82,7 @@ def new_story(root: Path, slug: str, title: str, table: str | None = None) -> Pa
     toc = yaml.safe_load(toc_path.read_text(encoding="utf-8"))
     if table:
         _add_resource(root, table)
-    body = TEMPLATE.read_text(encoding="utf-8").format(title=title.strip())
+    body = TEMPLATE.read_text(encoding="utf-8").format(title=title.strip(), slug=slug)
     notebook.write_text(JUPYTEXT_HEADER + "\n" + body, encoding="utf-8")
     story_part = next((p for p in toc["parts"] if p.get("caption") == "The story"), toc["parts"][0])
     story_part["chapters"].append({"file": f"notebooks/{slug}"})

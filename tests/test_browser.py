@@ -56,12 +56,18 @@ def open_page(browser, base, path, size="desktop", **context_options):
     return context, page, watcher
 
 
-def wait_for_charts(page, timeout=5000) -> int:
+def wait_for_charts(page, timeout=8000) -> int:
+    """Every chart's picture shown, then each one live: scrolled to, as a reader would."""
     count = page.locator("figure.ds-chart").count()
     if count:
         page.wait_for_function(
             "n => document.querySelectorAll('figure.ds-chart[data-rendered=\"true\"]').length === n",
             arg=count, timeout=timeout)
+        for figure in page.locator("figure.ds-chart").all():
+            figure.scroll_into_view_if_needed()
+            page.wait_for_function("f => f.getAttribute('data-state') === 'live'", arg=figure.element_handle(),
+                                   timeout=timeout)
+        page.evaluate("window.scrollTo(0, 0)")
     return count
 
 
@@ -83,6 +89,7 @@ def test_every_page_renders_cleanly(browser, base, site, size):
             const svg = f.querySelector('.ds-chart__view svg');
             return svg && svg.getBoundingClientRect().width > f.getBoundingClientRect().width + 1; }).length""")
         page.screenshot(path=str(SHOTS / f"{path.replace('/', '__')}-{size}.png"), full_page=True)
+        page.wait_for_load_state("networkidle")  # a full-page shot re-picks pictures; let them finish
         report.append((path, charts, marks, overflow, too_wide, watcher.problems()))
         context.close()
     for path, charts, marks, overflow, too_wide, problems in report:

@@ -52,11 +52,13 @@ def test_every_page_loads_only_same_site_resources(built_site):
 def test_chart_page_has_chart_data_and_fallback(built_site):
     site = built_site / "_build" / "html"
     page = (site / "notebooks" / "01-state-venture-capitalist.html").read_text(encoding="utf-8")
-    assert 'id="chart-01-state-venture-capitalist-1"' in page
+    assert 'id="chart-big-fund-phases"' in page
     assert 'type="application/json" class="ds-chart__spec"' in page
     assert "cdn.jsdelivr" not in page and "vega-embed" not in page
-    assert (site / "_charts" / "01-state-venture-capitalist-1.csv").read_text().startswith("label,")
-    assert (site / "_charts" / "01-state-venture-capitalist-1.svg").read_text().startswith("<svg")
+    assert (site / "_charts" / "big-fund-phases.csv").read_text().startswith("label,")
+    for picture in ("big-fund-phases.svg", "big-fund-phases.w360.svg", "big-fund-phases.w640.svg"):
+        assert (site / "_charts" / picture).read_text().startswith("<svg")
+    assert (site / "_charts" / "big-fund-phases.png").read_bytes().startswith(b"\x89PNG")
     inline = re.findall(r"<script(?![^>]*\bsrc=)(?![^>]*application/json)[^>]*>(.*?)</script>", page, re.S)
     assert not any("ds-chart" in block or "vega" in block for block in inline)
     assert not (site / "reports").exists()

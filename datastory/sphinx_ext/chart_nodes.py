@@ -14,13 +14,14 @@ from __future__ import annotations
 
 import html
 import json
+import re
 from datetime import date
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 
 from docutils import nodes
 from sphinx.util import logging
 
-from ..chart_files import NARROW_BELOW, WIDTHS, Credit, Renderer, metadata, sized, svg_size
+from ..chart_files import NARROW_BELOW, PADDING, WIDTHS, Credit, Renderer, metadata, sized, svg_size
 from ..charts import MIME_TYPE, slug
 
 CHART_DIR = "_charts"
@@ -114,6 +115,7 @@ def _live_spec(vega: dict) -> dict:
     """
     spec = dict(vega)
     spec.pop("$schema", None)
+    spec["padding"] = PADDING  # as the static pictures: the swap moves nothing
     spec["signals"] = [{k: v for k, v in s.items() if k != "bind"} for s in spec.get("signals", [])]
     titles = {str(w): sized({"title": vega["title"]}, w)["title"] for w in WIDTHS.values()} \
         if isinstance(vega.get("title"), dict) else {}
@@ -159,11 +161,13 @@ def _controls(vega: dict, cid: str) -> str:
     return f'<form class="ds-chart__controls">{"".join(parts)}</form>' if parts else ""
 
 
-def _zoom_signal(vega: dict) -> str | None:
-    """The signal holding the x domain of a charts.zoom_x() selection, if the chart has one."""
+def _zoom_signal(vega: dict) -> tuple[str, str] | None:
+    """(signal, scale) of a charts.zoom_x() selection: the signal holds the zoomed x domain."""
     for signal in vega.get("signals", []):
-        if any('zoomLinear(domain("x")' in str(on.get("update", "")) for on in signal.get("on", [])):
-            return signal["name"]
+        for on in signal.get("on", []):
+            found = re.search(r'zoomLinear\(domain\("([^"]+)"\)', str(on.get("update", "")))
+            if found:
+                return signal["name"], found.group(1)
     return None
 
 
@@ -199,7 +203,8 @@ def _tools(vega: dict, rows: list[dict], cid: str) -> str:
     zoom = _zoom_signal(vega)
     if zoom:
         parts.append(
-            f'<div class="ds-chart__zoom" role="group" aria-label="Zoom the time axis" data-signal="{esc(zoom)}">'
+            f'<div class="ds-chart__zoom" role="group" aria-label="Zoom the time axis" data-signal="{esc(zoom[0])}" '
+            f'data-scale="{esc(zoom[1])}">'
             '<button type="button" data-zoom="in" aria-label="Zoom in">+</button>'
             '<button type="button" data-zoom="out" aria-label="Zoom out">\u2212</button>'
             '<button type="button" data-zoom="reset">Reset</button></div>')
@@ -214,10 +219,11 @@ def _tools(vega: dict, rows: list[dict], cid: str) -> str:
 
 def _picture(cid: str, root: str, sizes: dict[str, tuple[float, float]]) -> str:
     (nw, nh), (ww, wh) = sizes["narrow"], sizes["wide"]
+    files = f"{root}{CHART_DIR}/{cid}"
     return (f'<picture class="ds-chart__static">'
-            f'<source media="(max-width: {NARROW_BELOW - 1}px)" srcset="{root}{CHART_DIR}/{cid}.w{WIDTHS["narrow"]}.svg"'
+            f'<source media="(max-width: {NARROW_BELOW - 1}px)" srcset="{files}.w{WIDTHS["narrow"]}.svg"'
             f' width="{nw:g}" height="{nh:g}">'
-            f'<img class="ds-chart__fallback" src="{root}{CHART_DIR}/{cid}.w{WIDTHS["wide"]}.svg" width="{ww:g}" '
+            f'<img class="ds-chart__fallback" src="{files}.w{WIDTHS["wide"]}.svg" width="{ww:g}" '
             f'height="{wh:g}" alt="" decoding="async"></picture>')
 
 

@@ -123,13 +123,17 @@
     if (value == null || value === "") { hideTooltip(); return; }
     placeTooltip(value, event.clientX, event.clientY);
   }
+  /* A click that began with a finger or pen: show the mark's tooltip until the next tap. */
+  var lastPointer = "mouse";
   function tapTooltip(event, item) {
-    if (!event || event.pointerType === "mouse" || !item || item.tooltip == null) { return; }
+    if (!event || lastPointer === "mouse" || !item || item.tooltip == null) { return; }
+    pinned = false;
     placeTooltip(item.tooltip, event.clientX, event.clientY);
     pinned = true;
   }
   document.addEventListener("pointerdown", function (event) {
-    if (pinned && event.pointerType !== "mouse") { hideTooltip(); }
+    lastPointer = event.pointerType || "mouse";
+    if (pinned && lastPointer !== "mouse") { hideTooltip(); }
   }, true);
   window.addEventListener("scroll", function () { if (pinned) { hideTooltip(); } }, { passive: true });
 
@@ -232,19 +236,32 @@
     return view.runAsync();
   }
 
+  /* A fresh task: parsing, building and drawing a chart are three short tasks, not one long one,
+     so a tap or a scroll is never kept waiting behind a chart. */
+  function nextTask(value) {
+    return new Promise(function (resolve) { window.setTimeout(function () { resolve(value); }, 0); });
+  }
+
   function draw(figure, state) {
     var holder = figure.querySelector(".ds-chart__view");
     var width = pictureWidth(figure);
     var live = document.createElement("div");
     live.className = "ds-chart__live";
-    /* The AST interpreter instead of compiled expressions: no eval, so charts work under a
-       Content-Security-Policy of script-src 'self'. */
-    var view = new vega.View(vega.parse(specFor(figure, width), null, { ast: true }), {
-      renderer: "svg", container: live, hover: true, expr: vegaInterpreter.expressionInterpreter
-    });
-    view.tooltip(hoverTooltip);
-    view.addEventListener("click", tapTooltip);
-    return view.runAsync().then(function () {
+    var view;
+    return nextTask().then(function () {
+      /* The AST interpreter instead of compiled expressions: no eval, so charts work under a
+         Content-Security-Policy of script-src 'self'. */
+      return nextTask(vega.parse(specFor(figure, width), null, { ast: true }));
+    }).then(function (runtime) {
+      view = new vega.View(runtime, {
+        renderer: "svg", container: live, hover: true, expr: vegaInterpreter.expressionInterpreter
+      });
+      view.tooltip(hoverTooltip);
+      view.addEventListener("click", tapTooltip);
+      return nextTask();
+    }).then(function () {
+      return view.runAsync();
+    }).then(function () {
       if (figure._dsView) { figure._dsView.finalize(); }
       figure._dsView = view;
       figure._dsWidth = width;
@@ -282,7 +299,7 @@
     return goLive(figure).then(function () {
       var view = figure._dsView, name = group.getAttribute("data-signal");
       if (how === "reset") { return view.signal(name, null).runAsync(); }
-      var domain = view.scale("x").domain().map(Number);
+      var domain = view.scale(group.getAttribute("data-scale")).domain().map(Number);
       var centre = (domain[0] + domain[1]) / 2, half = (domain[1] - domain[0]) / 2;
       half = how === "in" ? half / 2 : half * 2;
       return view.signal(name, [centre - half, centre + half]).runAsync();
