@@ -18,6 +18,8 @@ import unicodedata
 import altair as alt
 import vl_convert as vlc
 
+from . import chart_rules, jupyter
+
 MIME_TYPE = "application/vnd.datastory.chart+json"
 VEGA_LITE_VERSION = alt.SCHEMA_VERSION.lstrip("v").rsplit(".", 1)[0]
 
@@ -200,6 +202,7 @@ def bundle(spec: dict) -> dict:
                          "text description for screen readers (.properties(description=...))")
     spec = _wrapped_axis_titles(_tidy_rows(spec))
     rows = _one_dataset(spec)
+    chart_rules.check(title, spec, rows)  # measures and unverified rows drawn visibly
     source_columns = [c for c in (rows[0] if rows else {}) if c == "source_id" or c.endswith("_source_id")]
     if "source_id" not in source_columns:
         raise ChartError("the chart's table has no source_id column; keep it so the chart can cite "
@@ -227,9 +230,11 @@ def bundle(spec: dict) -> dict:
 
 
 def render(spec: dict, **_options) -> dict:
-    """Altair renderer: our bundle for the site, SVG for Jupyter, the title for plain text."""
+    """Altair renderer: our bundle for the site, a live chart (where a notebook can draw one) and SVG
+    for Jupyter, the title for plain text."""
     data = bundle(spec)
-    return {MIME_TYPE: data, "image/svg+xml": data["svg"], "text/plain": f"<chart: {data['title']}>"}
+    return {MIME_TYPE: data, **jupyter.chart_outputs(data), "image/svg+xml": data["svg"],
+            "text/plain": f"<chart: {data['title']}>"}
 
 
 alt.renderers.register("datastory", render)
@@ -240,6 +245,7 @@ def enable() -> None:
     alt.theme.enable("datastory")
     alt.renderers.enable("datastory")
     alt.data_transformers.disable_max_rows()
+    jupyter.enable()
 
 
 def legend_highlight(field: str, name: str = "highlight") -> tuple[alt.Parameter, alt.ConditionalValueDefnumberExprRef]:

@@ -70,19 +70,19 @@ CASES = {
                           "the table has a header but no rows", 1),
     "boolean outside the schema's values": (lambda d: set_cell(d / "open_models.csv", 2, "weights_open", "yes"),
                                             "data/open_models.csv:2:9", "'yes' is not a valid boolean", None),
-    "stray quote mid-file merges rows": (stray_quote, "data/claims.csv:5:9", "runs on to line", None),
+    "stray quote mid-file merges rows": (stray_quote, "data/claims.csv:5:10", "runs on to line", None),
     "unbalanced quote never closed": (lambda d: edit_line(d / "fx_rates.csv", 38, lambda line: line + ',"oops'),
                                       "data/fx_rates.csv:38:11", "nothing closes it", None),
     "stray quote opens a cell that a later line closes": (lambda d: edit_line(
-        d / "claims.csv", 3, lambda line: line + ',"oops'), "data/claims.csv:3:13", "runs on to line 6", None),
+        d / "claims.csv", 3, lambda line: line + ',"oops'), "data/claims.csv:3:14", "runs on to line 6", None),
     "line break inside a quoted cell": (lambda d: edit_line(d / "claims.csv", 2, lambda line: line.replace(
-        "The first phase of the fund", "The first phase\nof the fund", 1)), "data/claims.csv:2:11",
+        "The first phase of the fund", "The first phase\nof the fund", 1)), "data/claims.csv:2:12",
         "runs on to line 3", None),
     "text after a closing quote": (lambda d: edit_line(d / "claims.csv", 2, lambda line: line.replace(
-        '204 billion yuan."', '204 billion yuan." (Reuters)', 1)), "data/claims.csv:2:11",
+        '204 billion yuan."', '204 billion yuan." (Reuters)', 1)), "data/claims.csv:2:12",
         "follows the closing double quote", None),
     "quote inside an unquoted cell": (lambda d: set_cell(d / "claims.csv", 2, "label", 'Big "Fund" I') or rewrite(
-        d / "claims.csv", lambda t: t.replace('"Big ""Fund"" I"', 'Big "Fund" I')), "data/claims.csv:2:9",
+        d / "claims.csv", lambda t: t.replace('"Big ""Fund"" I"', 'Big "Fund" I')), "data/claims.csv:2:10",
         "a double quote inside an unquoted cell", None),
     "malformed datapackage.json": (lambda d: rewrite(d / "datapackage.json", lambda t: t.replace(
         '"name": "sources",', '"name": "sources"', 1)), "data/datapackage.json:23:", "not valid JSON", 1),
@@ -99,7 +99,7 @@ CASES = {
     "table name with a space": (lambda d: descriptor(d, lambda p: p["resources"][-1].update(name="chip imports")),
                                 "data/datapackage.json:", "resource 'chip imports': the name must be lower-case",
                                 None),
-    "foreign key to an unknown table": (lambda d: descriptor(d, lambda p: p["resources"][1]["schema"][
+    "foreign key to an unknown table": (lambda d: descriptor(d, lambda p: p["resources"][2]["schema"][
         "foreignKeys"][0]["reference"].update(resource="source")), "data/datapackage.json:",
         "points to table 'source'", None),
     "two tables with one name": (lambda d: descriptor(d, lambda p: p["resources"][2].update(name="trade")),
@@ -135,6 +135,8 @@ CASES = {
                                   "data/fx_rates.csv:2:9", "is too long (301 characters)", None),
     "integer-like year in a date column": (lambda d: set_cell(d / "fx_rates.csv", 2, "date", "2014"),
                                            "data/fx_rates.csv:2:5", "is not a valid date", None),
+    "descriptor licence disagrees with CITATION.cff": (lambda d: descriptor(d, lambda p: p["licenses"][0].update(
+        name="CC0-1.0")), "data/datapackage.json", "CITATION.cff licenses the data CC-BY-4.0", 1),
 }
 
 
@@ -158,7 +160,7 @@ CASES["line numbers are physical lines"] = (physical_lines_after_a_bad_line, "da
                                             "'abc' is not a valid number", None)
 CASES["schema error does not hide provenance"] = (
     lambda d: (set_cell(d / "trade.csv", 2, "value", "abc"), set_cell(d / "claims.csv", 2, "value", "123.45")),
-    "data/claims.csv:2:11", "the quote does not state 123.45", None)
+    "data/claims.csv:2:12", "the quote does not state 123.45", None)
 
 ALL = {**{name: (breaker, f"data/{where}", words, None) for name, (_, breaker, where, words) in SCHEMA_CASES.items()},
        **CASES}
@@ -166,6 +168,7 @@ ALL = {**{name: (breaker, f"data/{where}", words, None) for name, (_, breaker, w
 
 @pytest.fixture
 def data(tmp_path) -> Path:
+    shutil.copy(ROOT / "CITATION.cff", tmp_path / "CITATION.cff")
     return Path(shutil.copytree(ROOT / "data", tmp_path / "data"))
 
 
@@ -234,6 +237,7 @@ if __name__ == "__main__":  # the table of bad inputs tried: case | exit code | 
     print("| case | exit | message |\n|---|---|---|")
     for name, (breaker, where, words, _) in ALL.items():
         with tempfile.TemporaryDirectory() as tmp:
+            shutil.copy(ROOT / "CITATION.cff", Path(tmp) / "CITATION.cff")
             folder = Path(shutil.copytree(ROOT / "data", Path(tmp) / "data"))
             breaker(folder)
             err = io.StringIO()

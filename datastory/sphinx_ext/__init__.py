@@ -11,7 +11,6 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from ..claims import ClaimRole
 from .chart_nodes import (
     CHART_DIR,
     CHART_JS,
@@ -20,15 +19,17 @@ from .chart_nodes import (
     chart,
     check_unique_chart_ids,
     merge_chart_ids,
-    prune_chart_files,
     purge_chart_ids,
     skip_chart,
     visit_chart_html,
 )
+from .claim_role import ClaimRole
 from .data_pages import ClaimsLedger, DataDictionary, DataDownloads, Discrepancies, SourcesList
 from .downloads import write_downloads
-from .inputs import add_build_inputs
+from .inputs import add_build_inputs, ignore_paired_notebooks
 from .notebooks import colab_opens_the_notebook, note_read, start_reading, write_notebooks
+from .placeholders import refuse_placeholders
+from .second_checks import SecondChecks
 from .sitemap import write_sitemap
 
 STATIC_DIR = Path(__file__).resolve().parent.parent / "static"
@@ -49,7 +50,7 @@ def _code_digest() -> str:
     from ..build import files_digest
 
     package = Path(__file__).resolve().parent.parent
-    return files_digest([STATIC_DIR, Path(__file__).parent, package / "claims.py"], package)[:16]
+    return files_digest([STATIC_DIR, Path(__file__).parent, package / "claims.py", package / "checks.py"], package)[:16]
 
 
 def _add_static(app) -> None:
@@ -164,8 +165,10 @@ def setup(app):
     app.add_config_value("datastory_data_path", None, "")  # derived from datastory_data_dir
     app.add_config_value("datastory_code_digest", "", "env")  # set at config-inited, see _code_digest
     app.connect("config-inited", _resolve_data_path)
+    app.connect("config-inited", ignore_paired_notebooks)
     app.connect("config-inited", _theme_macros_without_fontawesome_kit)
     app.connect("builder-inited", _add_static)
+    app.connect("source-read", refuse_placeholders)
     app.connect("source-read", add_build_inputs)
     app.connect("doctree-read", assign_chart_ids)
     app.connect("env-purge-doc", purge_chart_ids)
@@ -186,8 +189,8 @@ def setup(app):
     app.add_directive("datastory-claims", ClaimsLedger)
     app.add_directive("datastory-discrepancies", Discrepancies)
     app.add_directive("datastory-downloads", DataDownloads)
+    app.add_directive("datastory-checks", SecondChecks)
     app.connect("build-finished", write_downloads)
-    app.connect("build-finished", prune_chart_files)
     app.connect("build-finished", write_sitemap)
     app.connect("build-finished", write_notebooks)
     app.connect("env-before-read-docs", start_reading)

@@ -340,13 +340,3 @@ def skip_chart(self, node: chart) -> None:
     """Non-HTML builders get nothing for a chart (the book is published as HTML only)."""
     raise nodes.SkipNode
 
-
-def prune_chart_files(app, exception) -> None:
-    """Remove the files of charts that no longer exist (a renamed chart leaves no stale download)."""
-    if exception is not None or app.builder.format != "html":
-        return
-    folder = Path(app.outdir) / CHART_DIR
-    ids = {cid for ids in getattr(app.env, "datastory_chart_ids", {}).values() for cid in ids}
-    for path in folder.glob("*") if folder.is_dir() else []:
-        if path.name.split(".", 1)[0] not in ids:
-            path.unlink()

@@ -7,6 +7,7 @@ from docutils import nodes
 from sphinx.util.docutils import SphinxDirective
 
 from ..data import load, read_descriptor
+from .second_checks import certainty
 
 
 def _text(value) -> str:
@@ -45,6 +46,9 @@ class SourcesList(SphinxDirective):
             para += nodes.Text(f" — {row.publisher}")
             if not pd.isna(row.published):
                 para += nodes.Text(f", {row.published.date()}")
+            if not pd.isna(row.via_publisher):  # read on a copy: name it, never as the author
+                para += nodes.Text("; read via ")
+                para += nodes.reference("", row.via_publisher, refuri=row.via_url)
             para += nodes.Text(f" ({row.kind}; id ")
             para += nodes.literal(text=row.source_id)
             para += nodes.Text(")")
@@ -95,9 +99,10 @@ class ClaimsLedger(SphinxDirective):
     def run(self):
         folder = self.config.datastory_data_path
         self.env.note_dependency(str(folder / "claims.csv"))
-        rows = [[nodes.paragraph("", "", nodes.literal(text=row.claim_id)), value, row.status, row.label, link]
+        rows = [[nodes.paragraph("", "", nodes.literal(text=row.claim_id)), value, certainty(row.qualifier),
+                 row.status, row.label, link]
                 for row, value, link in _claim_rows(folder, {"reported", "derived", "disputed"})]
-        return [_table(["Claim", "Value", "Status", "What it is", "Source"], rows, [3, 2, 1, 4, 3])]
+        return [_table(["Claim", "Value", "Certainty", "Status", "What it is", "Source"], rows, [3, 2, 2, 1, 4, 3])]
 
 
 class Discrepancies(SphinxDirective):
@@ -118,19 +123,26 @@ class Discrepancies(SphinxDirective):
 
 
 class DataDownloads(SphinxDirective):
-    """Links to the whole package as one zip and to each table's CSV (copied at build time)."""
+    """Links to the whole package as one zip, as a SQLite database, and to each table's CSV."""
 
     def run(self):
-        from .downloads import DOWNLOAD_DIR, ZIP_NAME
+        from ..data import open_package
+        from ..export import names
+        from .downloads import DOWNLOAD_DIR
 
-        folder = self.config.datastory_data_path
+        package = open_package(self.config.datastory_data_path)
+        zip_name, db_name = names(package)
         root = "../" * self.env.docname.count("/")
         items = nodes.bullet_list()
-        whole = nodes.paragraph()
-        whole += nodes.reference("", f"The whole data package ({ZIP_NAME})", refuri=f"{root}{DOWNLOAD_DIR}/{ZIP_NAME}")
-        whole += nodes.Text(": descriptor, every CSV, README and licence.")
-        items += nodes.list_item("", whole)
-        for res in read_descriptor(folder)["resources"]:
+        for name, what in ((zip_name, ": descriptor, every CSV, a README that explains each field, the citation "
+                            "and the corrections log."),
+                           (db_name, ": the same tables as one SQLite database, with primary and foreign keys "
+                            "(open it with Datasette or any SQLite tool).")):
+            para = nodes.paragraph()
+            para += nodes.reference("", name, refuri=f"{root}{DOWNLOAD_DIR}/{name}")
+            para += nodes.Text(what)
+            items += nodes.list_item("", para)
+        for res in package.resources:
             para = nodes.paragraph()
             para += nodes.reference("", res["path"], refuri=f"{root}{DOWNLOAD_DIR}/{res['path']}")
             para += nodes.Text(f" — {res['title']}")

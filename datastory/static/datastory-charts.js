@@ -138,15 +138,18 @@
   window.addEventListener("scroll", function () { if (pinned) { hideTooltip(); } }, { passive: true });
 
   /* ------------------------------------------------------------------ one chart */
+  /* The page's figures carry {spec, titles}; a Jupyter output (datastory.jupyter) the bare spec. */
   function payload(figure) {
     if (!figure._dsPayload) {
-      figure._dsPayload = JSON.parse(figure.querySelector("script.ds-chart__spec").textContent);
+      var data = JSON.parse(figure.querySelector("script.ds-chart__spec").textContent);
+      figure._dsPayload = data.spec ? data : { spec: data, titles: {} };
     }
     return figure._dsPayload;
   }
 
   /* The width of the static picture the browser chose: the live view is drawn at that width. */
   function pictureWidth(figure) {
+    if (!figure.querySelector(".ds-chart__static")) { return null; }  /* a notebook: the spec's own width */
     var img = figure.querySelector(".ds-chart__static img");
     var narrow = figure.querySelector(".ds-chart__static source");
     if (narrow && window.matchMedia(narrow.getAttribute("media")).matches) { return Number(narrow.getAttribute("width")); }
@@ -166,9 +169,11 @@
   function specFor(figure, width) {
     var data = payload(figure);
     var spec = JSON.parse(JSON.stringify(data.spec));
-    spec.signals = (spec.signals || []).map(function (s) {
-      return s.name === "width" ? { name: "width", value: width } : s;
-    });
+    if (width) {
+      spec.signals = (spec.signals || []).map(function (s) {
+        return s.name === "width" ? { name: "width", value: width } : s;
+      });
+    }
     if (data.titles && data.titles[String(width)]) { spec.title = data.titles[String(width)]; }
     var initial = {};
     spec.signals.forEach(function (s) { initial[s.name] = s; });
@@ -267,7 +272,7 @@
       figure._dsWidth = width;
       return applyState(figure, state || {});
     }).then(function () {
-      var picture = holder.querySelector(".ds-chart__static");
+      var picture = holder.querySelector(".ds-chart__static, .ds-chart__fallback");
       Array.prototype.forEach.call(holder.querySelectorAll(".ds-chart__live"), function (old) { old.remove(); });
       if (picture) { picture.hidden = true; }
       holder.appendChild(live);
@@ -492,6 +497,9 @@
       });
     }
   }
+
+  /* Jupyter outputs arrive after the page has loaded: datastory.jupyter draws each one with this. */
+  window.datastoryCharts = { draw: goLive };
 
   if (document.readyState === "loading") {
     document.addEventListener("DOMContentLoaded", start);
