@@ -54,13 +54,25 @@ def sized(vega: dict, width: int) -> dict:
                        for s in spec.get("signals", [])]
     if not any(s.get("name") == "width" for s in spec["signals"]):
         spec["width"] = width
-    title = spec.get("title")
+    for key, value in width_overrides(spec, width).items():
+        spec[key] = value
+    return spec
+
+
+def width_overrides(vega: dict, width: int) -> dict:
+    """What changes with the width: the title wrapped to fit, legend labels cut to fit.
+
+    The page ships these for each picture width, and the script applies them to the live spec.
+    """
+    config = vega.get("config", {})
+    out = {"config": {**config, "legend": {**config.get("legend", {}), "labelLimit": min(220, int(width * 0.45))}}}
+    title = vega.get("title")
     if isinstance(title, dict):
         chars, sub_chars = title_chars(width)
-        title["text"] = wrap(title.get("text"), chars)
+        out["title"] = {**title, "text": wrap(title.get("text"), chars)}
         if "subtitle" in title:
-            title["subtitle"] = wrap(title["subtitle"], sub_chars)
-    return spec
+            out["title"]["subtitle"] = wrap(title["subtitle"], sub_chars)
+    return out
 
 
 def _measured_svg(spec: dict) -> str:
@@ -135,7 +147,9 @@ class Renderer:
         self.cache_dir = cache_dir
 
     def _cached(self, key: dict, suffix: str, draw) -> bytes:
-        digest = hashlib.sha256(json.dumps(key, sort_keys=True).encode("utf-8")).hexdigest()[:32]
+        # this module's code is part of the key: a change to how charts are drawn draws them again
+        code = hashlib.sha256(Path(__file__).read_bytes()).hexdigest()
+        digest = hashlib.sha256(json.dumps({**key, "code": code}, sort_keys=True).encode("utf-8")).hexdigest()[:32]
         path = self.cache_dir / f"{digest}{suffix}"
         if path.is_file():
             return path.read_bytes()

@@ -73,7 +73,7 @@ def test_download_credit_is_drawn_below_the_chart():
            'viewBox="0 0 640 300"><g/></svg>')
     credit = Credit(sources=["Reuters", "Nvidia"], licence="CC-BY-4.0", site="A site", page_url="https://x.test/p")
     out = with_credit(svg, credit)
-    assert 'height="340"' in out and 'viewBox="0 0 640 340"' in out
+    assert 'height="355"' in out and 'viewBox="0 0 640 355"' in out  # three lines of credit
     assert "Source: Reuters; Nvidia" in out and "Licence: CC-BY-4.0" in out and "https://x.test/p" in out
     assert wrap("one two three", 7) == ["one two", "three"]
 

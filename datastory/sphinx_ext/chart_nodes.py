@@ -21,7 +21,7 @@ from pathlib import Path
 from docutils import nodes
 from sphinx.util import logging
 
-from ..chart_files import NARROW_BELOW, PADDING, WIDTHS, Credit, Renderer, metadata, sized, svg_size
+from ..chart_files import NARROW_BELOW, PADDING, WIDTHS, Credit, Renderer, metadata, svg_size, width_overrides
 from ..charts import MIME_TYPE, slug
 
 CHART_DIR = "_charts"
@@ -108,7 +108,7 @@ def _json_for_html(value) -> str:
 
 
 def _live_spec(vega: dict) -> dict:
-    """The compiled spec, its title wrapped for each picture width (the script picks one).
+    """The compiled spec, and what changes with each picture width (the script picks one).
 
     The spec's input bindings are dropped: the page draws those controls itself (``_controls``)
     so they are there, at their size, before the live chart is.
@@ -117,9 +117,7 @@ def _live_spec(vega: dict) -> dict:
     spec.pop("$schema", None)
     spec["padding"] = PADDING  # as the static pictures: the swap moves nothing
     spec["signals"] = [{k: v for k, v in s.items() if k != "bind"} for s in spec.get("signals", [])]
-    titles = {str(w): sized({"title": vega["title"]}, w)["title"] for w in WIDTHS.values()} \
-        if isinstance(vega.get("title"), dict) else {}
-    return {"spec": spec, "titles": titles}
+    return {"spec": spec, "sized": {str(w): width_overrides(vega, w) for w in WIDTHS.values()}}
 
 
 def _bound(vega: dict) -> list[dict]:

@@ -142,7 +142,7 @@
   function payload(figure) {
     if (!figure._dsPayload) {
       var data = JSON.parse(figure.querySelector("script.ds-chart__spec").textContent);
-      figure._dsPayload = data.spec ? data : { spec: data, titles: {} };
+      figure._dsPayload = data.spec ? data : { spec: data, sized: {} };
     }
     return figure._dsPayload;
   }
@@ -174,7 +174,8 @@
         return s.name === "width" ? { name: "width", value: width } : s;
       });
     }
-    if (data.titles && data.titles[String(width)]) { spec.title = data.titles[String(width)]; }
+    var sized = data.sized && data.sized[String(width)];
+    if (sized) { Object.keys(sized).forEach(function (k) { spec[k] = sized[k]; }); }
     var initial = {};
     spec.signals.forEach(function (s) { initial[s.name] = s; });
     controls(figure).forEach(function (input) {
