@@ -309,7 +309,7 @@ def callout(base: alt.Chart, text, *, where, x, y, dx: int = 24, dy: int = -24, 
         return str(getattr(channel, "shorthand", channel)).split(":")[0]
 
     picked = base.transform_filter(where)
-    line = picked.mark_rule(color=MUTED, strokeWidth=1, x2Offset=dx, y2Offset=dy).encode(
+    line = picked.mark_rule(color=MUTED, strokeWidth=1, x2Offset=dx, y2Offset=dy, aria=False).encode(
         x=x, x2=alt.X2(field(x)), y=y, y2=alt.Y2(field(y)))
     align = "left" if dx >= 0 else "right"
     label = picked.mark_text(**{"align": align, "baseline": "bottom" if dy < 0 else "top", "lineBreak": "\n",
@@ -327,7 +327,7 @@ def shaded_period(base: alt.Chart, start, end, label: str, *, name_at: str = "st
     # the chart's table without its encodings, collapsed to one row: one band, not one per row
     one = alt.Chart(base.data).transform_aggregate(rows="count()")
     start, end = _datetime(start), _datetime(end)
-    band = one.mark_rect(color=MUTED, opacity=0.12).encode(x=alt.datum(start, type="temporal"),
+    band = one.mark_rect(color=MUTED, opacity=0.12, aria=False).encode(x=alt.datum(start, type="temporal"),
                                                             x2=alt.datum(end))
     at_end = name_at == "end"
     name = one.mark_text(align="right" if at_end else "left", baseline="top", dx=-3 if at_end else 3, dy=2,

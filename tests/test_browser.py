@@ -155,7 +155,7 @@ def test_data_link_downloads_exactly_the_rows_of_the_chart(browser, base):
     context, page, _ = open_page(browser, base, CHAPTER_1)
     wait_for_charts(page)
     for figure in page.locator("figure.ds-chart").all():
-        spec = json.loads(figure.locator("script.ds-chart__spec").text_content())
+        spec = json.loads(figure.locator("script.ds-chart__spec").text_content())["spec"]
         inline = [d["values"] for d in spec["data"] if isinstance(d.get("values"), list)]
         with page.expect_download() as download:
             figure.locator("a.ds-chart__data").click()
