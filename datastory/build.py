@@ -93,13 +93,14 @@ def build(root: Path, *, builder: str = "html", quiet: bool = False) -> tuple[Pa
     """
     from jupyter_book.sphinx import build_sphinx
 
+    from .history import head_commit
     from .validation import check_package
 
     root = root.resolve()
     build_dir = root / BUILD_DIR
     final = build_dir / builder
     built_stamp, inputs = build_dir / f".datastory-built-{builder}", files_digest(
-        [root / name for name in BUILD_INPUTS if (root / name).exists()], root)
+        [root / name for name in BUILD_INPUTS if (root / name).exists()], root) + head_commit(root)
     if final.is_dir() and built_stamp.is_file() and built_stamp.read_text() == inputs:
         return final, False  # nothing the site is built from has changed since the last good build
     check_config(root)

@@ -1,8 +1,8 @@
 """Numbers in prose come from ``data/claims.csv``: the ``{claim}`` role and how a value reads.
 
-Writing ``{claim}`ai-fund-usd``` in a page renders the formatted value, linked to its source's
-entry on the data page, with the verbatim quote on hover. An unknown id fails the build, so a
-figure cannot be typed into prose by accident and survive review.
+Writing ``{claim}`ai-fund-usd``` in a page renders the formatted value, linked to its row in
+the claims ledger on the data page (its quote and source), with the quote on hover. An unknown
+id fails the build, so a figure cannot be typed into prose by accident and survive review.
 """
 
 from __future__ import annotations
@@ -33,7 +33,7 @@ def format_value(value: float, unit: str, currency: str | None = None) -> str:
 
 
 class ClaimRole(SphinxRole):
-    """``{claim}`id``` → the claim's value, linked to its source entry."""
+    """``{claim}`id``` → the claim's value, linked to its row in the claims ledger."""
 
     def run(self):
         folder = self.env.app.config.datastory_data_path
@@ -50,7 +50,7 @@ class ClaimRole(SphinxRole):
         claim = claims.loc[claim_id]
         source = sources.loc[claim["source_id"]]
         page = self.env.app.config.datastory_sources_page
-        uri = self.env.app.builder.get_relative_uri(self.env.docname, page) + f"#source-{claim['source_id']}"
+        uri = self.env.app.builder.get_relative_uri(self.env.docname, page) + f"#claim-{claim_id}"
         text = format_value(claim["value"], claim["unit"], None if pd.isna(claim["currency"]) else claim["currency"])
         hover = f"\u201c{claim['quote']}\u201d \u2014 {source['publisher']}"
         classes = ["claim", f"claim-{claim['status']}"]

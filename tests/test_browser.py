@@ -168,7 +168,7 @@ def _plain(value) -> str:
         return "" if value is None else str(value)
 
 
-def test_claim_links_lead_to_their_source_entry(browser, base, site):
+def test_claim_links_lead_to_their_row_and_its_source(browser, base, site):
     from datastory.data import load
 
     claims = load("claims", site.parent.parent / "data").set_index("claim_id")
@@ -177,13 +177,16 @@ def test_claim_links_lead_to_their_source_entry(browser, base, site):
         context, page, _ = open_page(browser, base, path)
         for link in page.locator("a.claim").all():
             href = link.get_attribute("href")
-            assert "#source-" in href
-            source_id = href.split("#source-", 1)[1]
+            claim_id = href.split("#claim-", 1)[1]
             assert link.get_attribute("title").startswith("\u201c")
-            assert source_id in set(claims.source_id)
+            assert claim_id in claims.index
             target = context.new_page()
             target.goto(page.url.rsplit("/", 1)[0] + "/" + href if not href.startswith("/") else base + href)
-            assert target.locator(f"[id='source-{source_id}']").count() == 1
+            row = target.locator(f"tr[id='claim-{claim_id}']")
+            assert row.count() == 1
+            source_id = claims.loc[claim_id, "source_id"]
+            assert row.locator(f"a[href='#source-{source_id}']").count() == 1
+            assert target.locator(f"tr[id='source-{source_id}']").count() == 1
             target.close()
             checked += 1
         context.close()

@@ -22,7 +22,8 @@ from ..data import read_descriptor
 _LOADS = re.compile(r"""\bload\(\s*["']([A-Za-z0-9_]+)["']""")
 PACKAGE_DIR = Path(__file__).resolve().parent.parent
 #: Modules a notebook's kernel imports; the Sphinx extension and CLI never run in a kernel.
-NOT_RUNTIME = ("sphinx_ext", "cli.py", "__main__.py", "scaffold.py", "claims.py", "build.py", "links.py", "templates")
+NOT_RUNTIME = ("sphinx_ext", "theme", "history.py", "changelog.py", "cli.py", "__main__.py", "scaffold.py", "claims.py",
+               "build.py", "links.py", "templates")
 
 
 def _digest(path: Path) -> str:

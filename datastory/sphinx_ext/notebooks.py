@@ -2,9 +2,8 @@
 
 Chapters are MyST Markdown, which Colab cannot open. After the build we read each chapter as
 myst-nb does (with its build-inputs cell, so the cache key matches), take its outputs from the
-jupyter-cache, and write ``_sources/<chapter>.ipynb`` over the output-less copy the theme puts
-there. The theme's ".ipynb" download button points at it, and the Colab button is pointed at
-the same file on the published branch.
+jupyter-cache, and write ``_sources/<chapter>.ipynb``. The theme's "Re-run this chapter" block
+links to it, and opens the same file on the published branch in Colab.
 """
 
 from __future__ import annotations
@@ -75,14 +74,3 @@ def write_notebooks(app, exception) -> None:
             continue
         target.parent.mkdir(parents=True, exist_ok=True)
         nbformat.write(nbformat.v4.upgrade(notebook) if notebook.nbformat < 4 else notebook, str(target))
-
-
-def colab_opens_the_notebook(app, pagename, templatename, context, doctree) -> None:
-    """After the theme's buttons: Colab opens the executed .ipynb on the published branch."""
-    if pagename not in _notebook_docs(app):
-        return
-    for group in context.get("header_buttons", []):
-        for button in group.get("buttons", []):
-            if button.get("text") == "Colab" and "/blob/" in button.get("url", ""):
-                head, _ = button["url"].split("/blob/", 1)
-                button["url"] = f"{head}/blob/{PUBLISHED_BRANCH}/_sources/{pagename}.ipynb"
