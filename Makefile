@@ -5,10 +5,15 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: book serve test validate lint clean chromium new-story check-links bench
+.PHONY: book serve test validate lint clean distclean chromium new-story add-table check-links bench package explore
 
+# The pins need Python 3.11 or newer; check before creating .venv, and remove a half-made one.
 $(BIN)/python:
-	$(PYTHON) -m venv $(VENV)
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null || { \
+	  echo "make needs Python 3.11 or newer to create $(VENV); '$(PYTHON)' is $$($(PYTHON) --version 2>/dev/null || echo missing)."; \
+	  echo "Install Python 3.11 (e.g. apt-get install python3.11-venv) and run: make $(MAKECMDGOALS) PYTHON=python3.11"; \
+	  exit 1; }
+	$(PYTHON) -m venv $(VENV) || { rm -rf $(VENV); exit 1; }
 	$(BIN)/pip install --quiet --upgrade pip
 
 $(VENV)/.runtime: requirements.txt pyproject.toml | $(BIN)/python
@@ -16,7 +21,7 @@ $(VENV)/.runtime: requirements.txt pyproject.toml | $(BIN)/python
 	$(BIN)/pip install --quiet --no-deps -e .
 	touch $@
 
-$(VENV)/.dev: requirements-dev.txt $(VENV)/.runtime
+$(VENV)/.dev: requirements-dev.txt requirements-lab.txt requirements-explore.txt $(VENV)/.runtime
 	$(BIN)/pip install --quiet -r requirements-dev.txt
 	touch $@
 
@@ -38,8 +43,26 @@ test: $(VENV)/.dev chromium  ## lint, then the whole suite: unit, build and brow
 	$(BIN)/ruff check datastory tests
 	$(BIN)/python -m pytest
 
+# Passed through the environment, so a title keeps its quotes and apostrophes exactly as typed.
+new-story add-table: export SLUG := $(SLUG)
+new-story add-table: export TITLE := $(TITLE)
+new-story add-table: export TABLE := $(TABLE)
+new-story add-table: export CSV := $(CSV)
 new-story: $(VENV)/.runtime  ## make new-story SLUG=07-my-story TITLE="My story" [TABLE=my_table]
-	$(BIN)/python -m datastory new-story "$(SLUG)" --title "$(TITLE)" $(if $(TABLE),--table "$(TABLE)")
+	$(BIN)/python -m datastory new-story "$$SLUG" --title "$$TITLE" $${TABLE:+--table "$$TABLE"}
+
+add-table: $(VENV)/.runtime  ## make add-table CSV=my_table.csv: infer a schema for your CSV and add it to data/
+	$(BIN)/python -m datastory add-table "$$CSV"
+
+package: $(VENV)/.runtime  ## the data package zip (README, citation, corrections), SQLite and Datasette metadata in _build/data-package
+	$(BIN)/python -m datastory package
+
+$(VENV)/.explore: requirements-explore.txt $(VENV)/.runtime
+	$(BIN)/pip install --quiet -r requirements-explore.txt
+	touch $@
+
+explore: $(VENV)/.explore  ## browse the data package in Datasette on http://127.0.0.1:8001
+	$(BIN)/python -m datastory explore --port 8001
 
 check-links: $(VENV)/.runtime  ## every internal link and anchor of _build/html resolves
 	$(BIN)/python -m datastory check-links
@@ -50,5 +73,9 @@ bench: $(VENV)/.dev  ## ours vs a default Jupyter Book + Altair baseline (about 
 lint: $(VENV)/.dev
 	$(BIN)/ruff check datastory tests bench
 
-clean:
+clean:  ## remove the built site and its execution cache
 	rm -rf _build
+
+distclean: clean  ## also remove .venv and every cache (tests, lint, benchmark, notebook checkpoints)
+	rm -rf $(VENV) .pytest_cache .ruff_cache test-output bench/.cache build *.egg-info
+	find . -path ./.git -prune -o \( -name __pycache__ -o -name .ipynb_checkpoints \) -type d -prune -exec rm -rf {} +

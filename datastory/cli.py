@@ -1,6 +1,8 @@
-"""Command line: ``python -m datastory validate | build | new-story | check-links``.
+"""Command line: ``python -m datastory validate | build | new-story | add-table | check-links``.
 
-Errors read like advice: what is wrong, where (file:line:column), and what to do.
+Errors read like advice: what is wrong, where (file:line:column), and what to do. A user's
+error (bad data, a bad argument) prints one located message per problem and exits with 2; a
+Python traceback means a bug in this package.
 """
 
 from __future__ import annotations
@@ -9,18 +11,27 @@ import argparse
 import sys
 from pathlib import Path
 
+#: Exit status for a user's error: bad data, a bad argument, a missing file.
+USER_ERROR = 2
+
+
+class UserError(Exception):
+    """An error in what the user gave us; printed as its message alone, exit status 2."""
+
 
 def cmd_validate(args) -> int:
     """Check the data package: schema, keys, foreign keys, then provenance (quotes and FX)."""
     from .validation import check_package
 
     folder = Path(args.data)
+    if not folder.is_dir():
+        raise UserError(f"validate: no folder {folder}; point --data at the data package folder")
     problems = check_package(folder)
     for problem in problems:
         print(problem, file=sys.stderr)
     if problems:
         print(f"{len(problems)} problem(s) in {folder}; fix them and run `make validate` again", file=sys.stderr)
-        return 1
+        return USER_ERROR
     print(f"{folder}: all tables valid, every figure found in its quote, every currency pair agrees")
     return 0
 
@@ -44,6 +55,51 @@ def cmd_new_story(args) -> int:
     print(f"created {path.relative_to(Path(args.root).resolve()) if path.is_absolute() else path}; "
           "build it with `make book`" + (f"; fill data/{args.table}.csv, then `make validate`" if args.table else ""))
     return 0
+
+
+def _export(root: Path, out: Path) -> dict[str, Path]:
+    """Validate the package, then write the zip, README, SQLite database and Datasette metadata."""
+    from .data import open_package
+    from .export import export
+    from .identity import IdentityError, identity
+    from .validation import check_opened
+
+    package = open_package(root / "data")
+    problems = check_opened(package)
+    if problems:
+        for problem in problems:
+            print(problem, file=sys.stderr)
+        raise UserError(f"{len(problems)} problem(s) in the data package; nothing was exported")
+    try:
+        ident = identity(root)
+    except IdentityError as error:
+        raise UserError(str(error)) from None
+    return export(package, root, ident, out)
+
+
+def cmd_package(args) -> int:
+    """Write the data package zip (with its README), a SQLite database and Datasette metadata."""
+    written = _export(Path(args.root), Path(args.out))
+    for kind, path in written.items():
+        print(f"{kind}: {path}")
+    return 0
+
+
+def cmd_explore(args) -> int:
+    """Open the data package in Datasette on http://127.0.0.1:PORT (SQLite with keys, licence, sources)."""
+    import os
+    import shutil
+
+    written = _export(Path(args.root), Path(args.out))
+    datasette = shutil.which("datasette", path=str(Path(sys.executable).parent)) or shutil.which("datasette")
+    if datasette is None:
+        raise UserError("explore: Datasette is not installed; run `make explore` (it installs "
+                        "requirements-explore.txt) or pip install -r requirements-explore.txt")
+    command = [datasette, "serve", str(written["sqlite"]), "--metadata", str(written["metadata"]),
+               "--host", "127.0.0.1", "--port", str(args.port), "--setting", "default_page_size", "50"]
+    print(f"Datasette on http://127.0.0.1:{args.port}/ (Ctrl-C stops it)")
+    os.execv(datasette, command)
+    return 0  # not reached: Datasette replaces this process
 
 
 def cmd_check_links(args) -> int:
@@ -78,6 +134,16 @@ def parser() -> argparse.ArgumentParser:
     story.add_argument("--table", help="also add an empty table of this name to the data package")
     story.add_argument("--root", default=".", help="book root (default: .)")
     story.set_defaults(run=cmd_new_story)
+    package = commands.add_parser("package", help=cmd_package.__doc__, description=cmd_package.__doc__)
+    package.add_argument("--root", default=".", help="repository root holding data/ and CITATION.cff (default: .)")
+    package.add_argument("--out", default="_build/data-package", help="folder to write (default: _build/data-package)")
+    package.set_defaults(run=cmd_package)
+    explore = commands.add_parser("explore", help=cmd_explore.__doc__, description=cmd_explore.__doc__)
+    explore.add_argument("--root", default=".", help="repository root (default: .)")
+    explore.add_argument("--out", default="_build/data-package", help="folder for the database (default: "
+                         "_build/data-package)")
+    explore.add_argument("--port", type=int, default=8001, help="port on 127.0.0.1 (default: 8001)")
+    explore.set_defaults(run=cmd_explore)
     links = commands.add_parser("check-links", help=cmd_check_links.__doc__, description=cmd_check_links.__doc__)
     links.add_argument("--site", default="_build/html", help="built site (default: _build/html)")
     links.add_argument("--data", default="data", help="data package folder (default: data)")
@@ -86,5 +152,16 @@ def parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    from .data import DataError
+
     args = parser().parse_args(argv)
-    return args.run(args)
+    try:
+        return args.run(args)
+    except DataError as error:
+        for problem in error.problems:
+            print(problem, file=sys.stderr)
+        print(f"{len(error.problems)} problem(s); run `make validate` for the whole package", file=sys.stderr)
+        return USER_ERROR
+    except UserError as error:
+        print(error, file=sys.stderr)
+        return USER_ERROR

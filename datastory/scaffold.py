@@ -21,8 +21,9 @@ jupytext:
   text_representation:
     extension: .md
     format_name: myst
+    format_version: 0.13
 kernelspec:
-  display_name: Python 3
+  display_name: Python 3 (ipykernel)
   language: python
   name: python3
 ---

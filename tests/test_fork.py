@@ -42,21 +42,23 @@ def test_new_story_refuses_bad_or_taken_slugs(tmp_path, slug, words):
     assert (root / "_toc.yml").read_text() == before
 
 
-def test_data_package_downloads_as_one_zip_and_per_table(built_site):
+def test_data_package_downloads_as_one_zip_a_database_and_per_table(built_site):
     import json
     import zipfile
 
     out = built_site / "_build/html/_data"
     descriptor = json.loads((built_site / "data/datapackage.json").read_text())
-    with zipfile.ZipFile(out / "china-ai-data-package.zip") as archive:
+    name = descriptor["name"]
+    with zipfile.ZipFile(out / f"{name}.zip") as archive:
         names = set(archive.namelist())
         for res in descriptor["resources"]:
-            assert f"china-ai-data-package/{res['path']}" in names
+            assert res["path"] in names
             assert (out / res["path"]).read_bytes() == (built_site / "data" / res["path"]).read_bytes()
-        assert {"china-ai-data-package/datapackage.json", "china-ai-data-package/LICENSE-DATA",
-                "china-ai-data-package/README.md"} <= names
+        assert {"datapackage.json", "LICENSE-DATA", "README.md", "CITATION.cff", "CHANGELOG.md"} <= names
+        assert archive.read("README.md").startswith(f"# {descriptor['title']}".encode())
+    assert (out / f"{name}.db").read_bytes()[:16] == b"SQLite format 3\x00"
     page = (built_site / "_build/html/book/data.html").read_text()
-    assert 'href="../_data/china-ai-data-package.zip"' in page and "How to cite" in page
+    assert f'href="../_data/{name}.zip"' in page and f'href="../_data/{name}.db"' in page and "How to cite" in page
 
 
 def test_chapters_ship_as_executed_notebooks_for_download_and_colab(built_site):

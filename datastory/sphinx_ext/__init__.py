@@ -14,8 +14,9 @@ from ..claims import ClaimRole
 from .chart_nodes import assign_chart_ids, chart, depart_chart_html, skip_chart, visit_chart_html
 from .data_pages import ClaimsLedger, DataDictionary, DataDownloads, Discrepancies, SourcesList
 from .downloads import write_downloads
-from .inputs import add_build_inputs
+from .inputs import add_build_inputs, ignore_paired_notebooks
 from .notebooks import note_read, start_reading, write_notebooks
+from .second_checks import SecondChecks
 from .sitemap import write_sitemap
 
 STATIC_DIR = Path(__file__).resolve().parent.parent / "static"
@@ -42,7 +43,7 @@ def _code_digest() -> str:
     from ..build import files_digest
 
     package = Path(__file__).resolve().parent.parent
-    return files_digest([STATIC_DIR, Path(__file__).parent, package / "claims.py"], package)[:16]
+    return files_digest([STATIC_DIR, Path(__file__).parent, package / "claims.py", package / "checks.py"], package)[:16]
 
 
 def _add_static(app) -> None:
@@ -101,6 +102,7 @@ def setup(app):
     # the commit checked out: a new commit rewrites every page (dates and citations follow the history)
     app.add_config_value("datastory_history_head", "", "html")
     app.connect("config-inited", _resolve_data_path)
+    app.connect("config-inited", ignore_paired_notebooks)
     app.connect("builder-inited", _add_static)
     app.connect("source-read", add_build_inputs)
     app.connect("doctree-read", assign_chart_ids)
@@ -119,6 +121,7 @@ def setup(app):
     app.add_directive("datastory-claims", ClaimsLedger)
     app.add_directive("datastory-discrepancies", Discrepancies)
     app.add_directive("datastory-downloads", DataDownloads)
+    app.add_directive("datastory-checks", SecondChecks)
     app.connect("build-finished", write_downloads)
     app.connect("build-finished", write_sitemap)
     app.connect("build-finished", write_notebooks)

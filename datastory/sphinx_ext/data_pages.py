@@ -7,6 +7,7 @@ from docutils import nodes
 from sphinx.util.docutils import SphinxDirective
 
 from ..data import load, read_descriptor
+from .second_checks import certainty
 
 
 def _text(value) -> str:
@@ -55,6 +56,10 @@ class SourcesList(SphinxDirective):
         for row in load("sources", folder).itertuples():
             title = nodes.paragraph()
             title += nodes.reference("", row.title, refuri=row.url)
+            if not pd.isna(row.via_publisher):  # read on a copy: name it, never as the author
+                title += nodes.Text(" (read via ")
+                title += nodes.reference("", row.via_publisher, refuri=row.via_url)
+                title += nodes.Text(")")
             title += nodes.inline(text=row.source_id, classes=["ds-id"])
             published = "" if pd.isna(row.published) else str(row.published.date())
             rows.append([title, row.publisher, published, row.kind])
@@ -110,9 +115,9 @@ class ClaimsLedger(SphinxDirective):
             what += nodes.Text(row.label)
             if not pd.isna(row.quote) and str(row.quote).strip():
                 what += nodes.inline(text=f"\u201c{row.quote}\u201d", classes=["ds-quote"])
-            rows.append([_with_id(value, row.claim_id), what, row.status, link])
+            rows.append([_with_id(value, row.claim_id), what, certainty(row.qualifier), row.status, link])
             ids.append(f"claim-{row.claim_id}")
-        return [_table(["Figure", "What it is", "Status", "Source"], rows, "claims", ids)]
+        return [_table(["Figure", "What it is", "Certainty", "Status", "Source"], rows, "claims", ids)]
 
 
 class Discrepancies(SphinxDirective):
@@ -133,19 +138,26 @@ class Discrepancies(SphinxDirective):
 
 
 class DataDownloads(SphinxDirective):
-    """Links to the whole package as one zip and to each table's CSV (copied at build time)."""
+    """Links to the whole package as one zip, as a SQLite database, and to each table's CSV."""
 
     def run(self):
-        from .downloads import DOWNLOAD_DIR, ZIP_NAME
+        from ..data import open_package
+        from ..export import names
+        from .downloads import DOWNLOAD_DIR
 
-        folder = self.config.datastory_data_path
+        package = open_package(self.config.datastory_data_path)
+        zip_name, db_name = names(package)
         root = "../" * self.env.docname.count("/")
         items = nodes.bullet_list()
-        whole = nodes.paragraph()
-        whole += nodes.reference("", f"The whole data package ({ZIP_NAME})", refuri=f"{root}{DOWNLOAD_DIR}/{ZIP_NAME}")
-        whole += nodes.Text(": descriptor, every CSV, README and licence.")
-        items += nodes.list_item("", whole)
-        for res in read_descriptor(folder)["resources"]:
+        for name, what in ((zip_name, ": descriptor, every CSV, a README that explains each field, the citation "
+                            "and the corrections log."),
+                           (db_name, ": the same tables as one SQLite database, with primary and foreign keys "
+                            "(open it with Datasette or any SQLite tool).")):
+            para = nodes.paragraph()
+            para += nodes.reference("", name, refuri=f"{root}{DOWNLOAD_DIR}/{name}")
+            para += nodes.Text(what)
+            items += nodes.list_item("", para)
+        for res in package.resources:
             para = nodes.paragraph()
             para += nodes.reference("", res["path"], refuri=f"{root}{DOWNLOAD_DIR}/{res['path']}")
             para += nodes.Text(f" — {res['title']}")
