@@ -44,12 +44,15 @@ PACKAGES = ["jupyter-book", "sphinx", "myst-nb", "jupyter-cache", "sphinx-book-t
 KB = 1000  # bytes; all byte figures are in kB of 1000 bytes
 
 TARGETS = {
-    "page_total": 0.40,  # heaviest page total bytes <= 40% of the baseline's
+    "page_total": 0.30,  # heaviest page total bytes <= 30% of the baseline's (issue 13: our own light theme)
     "runtime": 0.65,  # chart runtime bytes <= 65% of vega + vega-lite + vega-embed
     "noop_vs_cold": 0.10,  # no-op rebuild <= 10% of our cold build (and no slower than the baseline's)
     "chart_data_gzip": 100 * KB,  # per page
     "charts_drawn_ms": 1000,  # heaviest page
 }
+
+
+PAGE_TARGET = f"heaviest page total bytes <= {TARGETS['page_total']:.0%} of baseline's (raw and gzip)"
 
 
 class Progress:
@@ -230,11 +233,11 @@ def targets(results: dict) -> list[tuple[str, str, str]]:
         page = b["heaviest"]
         ours, base = b["pages"]["ours"][page], b["pages"]["baseline"][page]
         if b.get("npm_note"):
-            rows.append(("heaviest page total bytes <= 40% of baseline's", b["npm_note"], "not measured"))
+            rows.append((PAGE_TARGET, b["npm_note"], "not measured"))
         else:
             raw, packed = ours["total_raw"] / base["total_raw"], ours["total_gzip"] / base["total_gzip"]
             ok = raw <= TARGETS["page_total"] and packed <= TARGETS["page_total"]
-            rows.append(("heaviest page total bytes <= 40% of baseline's",
+            rows.append((PAGE_TARGET,
                          f"{page}: {raw:.1%} raw, {packed:.1%} gzip", "met" if ok else "NOT met"))
             rt = b["runtime"]
             raw = rt["ours"]["raw"] / rt["baseline"]["raw"]

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from ..claims import ClaimRole
 from .chart_nodes import assign_chart_ids, chart, depart_chart_html, skip_chart, visit_chart_html
-from .data_pages import ClaimsLedger, DataDictionary, DataDownloads, Discrepancies, SourcesList
+from .data_pages import ClaimsLedger, CorrectionsLog, DataDictionary, DataDownloads, Discrepancies, SourcesList
 from .downloads import write_downloads
 from .inputs import add_build_inputs, ignore_paired_notebooks
 from .notebooks import note_read, start_reading, write_notebooks
@@ -122,6 +122,7 @@ def setup(app):
     app.add_directive("datastory-discrepancies", Discrepancies)
     app.add_directive("datastory-downloads", DataDownloads)
     app.add_directive("datastory-checks", SecondChecks)
+    app.add_directive("datastory-corrections", CorrectionsLog)
     app.connect("build-finished", write_downloads)
     app.connect("build-finished", write_sitemap)
     app.connect("build-finished", write_notebooks)

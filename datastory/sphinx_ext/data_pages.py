@@ -163,3 +163,40 @@ class DataDownloads(SphinxDirective):
             para += nodes.Text(f" — {res['title']}")
             items += nodes.list_item("", para)
         return [items]
+
+
+class CorrectionsLog(SphinxDirective):
+    """Every correction in ``CHANGELOG.md``, one filterable row each (the id chapters link to)."""
+
+    def run(self):
+        from pathlib import Path
+
+        from ..changelog import ChangelogError, read_corrections
+
+        log = Path(self.env.srcdir) / "CHANGELOG.md"
+        self.env.note_dependency(str(log))
+        try:
+            entries = read_corrections(log)
+        except ChangelogError as error:
+            raise self.error(str(error)) from None
+        rows = []
+        for entry in entries:
+            pages = nodes.paragraph()
+            for number, source in enumerate(entry.pages):
+                docname = source.rsplit(".", 1)[0]
+                if number:
+                    pages += nodes.Text(", ")
+                if docname in self.env.found_docs:
+                    uri = self.env.app.builder.get_relative_uri(self.env.docname, docname)
+                    pages += nodes.reference("", self.env.titles[docname].astext()
+                                             if docname in self.env.titles else source, refuri=uri)
+                else:
+                    pages += nodes.Text(source)
+            if not entry.pages:
+                pages += nodes.Text("data only")
+            change = nodes.paragraph()
+            change += nodes.Text(entry.why)
+            change += nodes.inline(text=f"Was: {entry.said}", classes=["ds-quote"])
+            change += nodes.inline(text=f"Now: {entry.says}", classes=["ds-quote"])
+            rows.append([_with_id(str(entry.day), entry.what), change, pages])
+        return [_table(["Date", "What changed and why", "Pages"], rows, "corrections", [e.anchor for e in entries])]

@@ -22,8 +22,8 @@ from sphinx import addnodes
 from . import furniture
 
 THEME_DIR = Path(__file__).resolve().parent / "datastory"
-#: Scripts Sphinx's search page needs (the index itself is loaded by ``search.html``).
-SEARCH_SCRIPTS = ("documentation_options.js", "doctools.js", "searchtools.js", "language_data.js")
+#: Scripts Sphinx's search page needs besides the ones ``search.html`` names itself.
+SEARCH_SCRIPTS = ("documentation_options.js", "doctools.js", "sphinx_highlight.js")
 
 
 def _ours(name: str) -> bool:

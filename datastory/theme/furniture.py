@@ -18,7 +18,7 @@ from pathlib import Path
 from docutils import nodes
 from sphinx.util import logging
 
-from ..changelog import entries_for, read_changelog
+from ..changelog import corrections_for, read_corrections
 from ..history import read_history
 from ..identity import identity
 
@@ -29,6 +29,7 @@ SECONDS_PER_CHART = 12
 MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
           "November", "December")
 CORRECTIONS_PAGE = "book/corrections"
+SHOWN_CORRECTIONS = 5  # the newest; the rest are one link away
 LICENCE_URLS = {"CC-BY-4.0": "https://creativecommons.org/licenses/by/4.0/",
                 "CC-BY-SA-4.0": "https://creativecommons.org/licenses/by-sa/4.0/",
                 "CC0-1.0": "https://creativecommons.org/publicdomain/zero/1.0/",
@@ -75,13 +76,13 @@ def _load(app) -> None:
     root = Path(app.srcdir)
     app.datastory_identity = identity(root)
     app.datastory_history = read_history(root)
-    app.datastory_changelog = read_changelog(root / "CHANGELOG.md")
+    app.datastory_corrections = read_corrections(root / "CHANGELOG.md")
     app.datastory_pages = {}
     if app.datastory_history.note:
         logger.info(f"datastory: {app.datastory_history.note}")
 
 
-def byline_html(app, dates, minutes: int) -> str:
+def byline_html(app, dates, minutes: int | None) -> str:
     ident, parts = app.datastory_identity, []
     if dates.first_published:
         day = dates.first_published
@@ -91,7 +92,8 @@ def byline_html(app, dates, minutes: int) -> str:
         parts.append(f'Updated <time datetime="{day.isoformat()}">{long_date(day)}</time>')
     if not parts:
         parts.append('<span class="ds-byline__undated">Undated copy: built without its git history</span>')
-    parts.append(f"{minutes} min read")
+    if minutes:
+        parts.append(f"{minutes} min read")
     dateline = ' <span aria-hidden="true">·</span> '.join(parts)
     return (f'<div class="ds-byline"><p class="ds-byline__authors">By {html.escape(ident.byline)}</p>'
             f'<p class="ds-byline__dates">{dateline}</p></div>')
@@ -113,15 +115,15 @@ def add_byline(app, doctree, docname: str) -> None:
     source = Path(app.env.doc2path(docname))
     reads = data_files(app, docname)
     dates = app.datastory_history.page(source, reads)
-    minutes = reading_minutes(doctree)
+    story = docname == app.config.root_doc or is_chapter(app, docname)
+    minutes = reading_minutes(doctree) if story else None  # reference pages are not read end to end
     position = 1
     first = section[1] if len(section) > 1 else None
     if isinstance(first, nodes.paragraph) and _only_strong(first):
         first["classes"].append("ds-standfirst")
         position = 2
     section.insert(position, nodes.raw("", byline_html(app, dates, minutes), format="html"))
-    claims = sorted({node["claim_id"] for node in doctree.findall(nodes.reference) if node.get("claim_id")})
-    app.datastory_pages[docname] = {"dates": dates, "reads": reads, "claims": claims}
+    app.datastory_pages[docname] = {"dates": dates}
 
 
 def _slug(text: str) -> str:
@@ -131,8 +133,10 @@ def _slug(text: str) -> str:
 def appendix(app, pagename: str, title: str) -> dict:
     """Updates and corrections, Reuse and Citation for one chapter."""
     ident, page = app.datastory_identity, app.datastory_pages.get(pagename, {})
-    tables = {path.stem for path in page.get("reads", [])}
-    entries = entries_for(app.datastory_changelog, sorted(tables | set(page.get("claims", []))))
+    source = Path(app.env.doc2path(pagename)).relative_to(Path(app.srcdir)).as_posix()
+    corrections = corrections_for(app.datastory_corrections, source)
+    log = (app.builder.get_relative_uri(pagename, CORRECTIONS_PAGE) if CORRECTIONS_PAGE in app.env.all_docs
+           else "")
     dates = page.get("dates")
     year = (dates.last_updated.year if dates and dates.last_updated else None) or ident.date_released[:4]
     url = f"{ident.site_url}{app.builder.get_target_uri(pagename)}"
@@ -147,9 +151,9 @@ def appendix(app, pagename: str, title: str) -> dict:
         f"  note = {{Data and code: {ident.repository_url}}}",
         "}"])
     return {
-        "corrections": [{"heading": e.heading, "html": e.html()} for e in entries],
-        "corrections_href": app.builder.get_relative_uri(pagename, CORRECTIONS_PAGE)
-        if CORRECTIONS_PAGE in app.env.all_docs else "",
+        "corrections": [{"date": long_date(c.day), "iso": c.day.isoformat(), "what": c.what, "why": c.why,
+                         "href": f"{log}#{c.anchor}" if log else ""} for c in corrections[:SHOWN_CORRECTIONS]],
+        "corrections_more": max(0, len(corrections) - SHOWN_CORRECTIONS), "corrections_href": log,
         "licence_data": licence_link(ident.licence_data), "licence_code": licence_link(ident.licence_code),
         "credit": f"{ident.title}, {ident.byline}",
         "repository": ident.repository_url, "citation": citation, "bibtex": bibtex,
