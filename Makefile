@@ -5,7 +5,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: book serve test validate lint clean distclean chromium new-story add-table check-links bench package explore
+.PHONY: book lab serve test validate lint clean distclean chromium new-story add-table check-links bench package explore
 
 # The pins need Python 3.11 or newer; check before creating .venv, and remove a half-made one.
 $(BIN)/python:
@@ -25,11 +25,18 @@ $(VENV)/.dev: requirements-dev.txt requirements-lab.txt requirements-explore.txt
 	$(BIN)/pip install --quiet -r requirements-dev.txt
 	touch $@
 
+$(VENV)/.lab: requirements-lab.txt $(VENV)/.runtime
+	$(BIN)/pip install --quiet -r requirements-lab.txt
+	touch $@
+
 book: $(VENV)/.runtime  ## build the site strictly into _build/html
 	$(BIN)/python -m datastory build
 
 serve:  ## serve the built site on http://127.0.0.1:8000
 	$(BIN)/python -m http.server --bind 127.0.0.1 --directory _build/html 8000
+
+lab: $(VENV)/.lab  ## JupyterLab on 127.0.0.1 (URL with token printed): chapters open as notebooks, charts live
+	$(BIN)/python -m datastory.lab
 
 validate: $(VENV)/.runtime  ## check the data package
 	$(BIN)/python -m datastory validate
@@ -51,7 +58,7 @@ new-story add-table: export CSV := $(CSV)
 new-story: $(VENV)/.runtime  ## make new-story SLUG=07-my-story TITLE="My story" [TABLE=my_table]
 	$(BIN)/python -m datastory new-story "$$SLUG" --title "$$TITLE" $${TABLE:+--table "$$TABLE"}
 
-add-table: $(VENV)/.runtime  ## make add-table CSV=my_table.csv: infer a schema for your CSV and add it to data/
+add-table: $(VENV)/.runtime  ## make add-table CSV=path/to/my_table.csv: add it to data/ with an inferred schema to edit
 	$(BIN)/python -m datastory add-table "$$CSV"
 
 package: $(VENV)/.runtime  ## the data package zip (README, citation, corrections), SQLite and Datasette metadata in _build/data-package

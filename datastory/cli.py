@@ -40,7 +40,8 @@ def cmd_build(args) -> int:
     """Build the site strictly into _build/html (atomically: a failed build publishes nothing)."""
     from .build import main_build
 
-    return main_build(Path(args.root))
+    only = Path(args.only) if args.only else None
+    return USER_ERROR if main_build(Path(args.root), only) else 0  # a failed build is the content's, told in words
 
 
 def cmd_new_story(args) -> int:
@@ -54,6 +55,29 @@ def cmd_new_story(args) -> int:
         return 2
     print(f"created {path.relative_to(Path(args.root).resolve()) if path.is_absolute() else path}; "
           "build it with `make book`" + (f"; fill data/{args.table}.csv, then `make validate`" if args.table else ""))
+    return 0
+
+
+def cmd_add_table(args) -> int:
+    """Add a CSV to the data package with a schema inferred from it (types, required, enums, keys) to edit."""
+    from .infer import AddTableError, add_table
+
+    try:
+        resource = add_table(Path(args.root), Path(args.csv), args.name)
+    except AddTableError as error:
+        for problem in error.problems:
+            print(problem, file=sys.stderr)
+        raise UserError(str(error)) from None
+    print(f"added table {resource['name']!r} (data/{resource['path']}) to data/datapackage.json:")
+    for spec in resource["schema"]["fields"]:
+        rules = spec.get("constraints", {})
+        notes = [spec["type"], *(["required"] if rules.get("required") else []),
+                 *([f"enum {rules['enum']}"] if "enum" in rules else [])]
+        print(f"  {spec['name']}: {', '.join(notes)}")
+    if resource["schema"].get("primaryKey"):
+        print(f"  primary key: {', '.join(resource['schema']['primaryKey'])}")
+    print("Now edit its entry in data/datapackage.json: a title and description for the table, and for each "
+          "field what it means and its unit; keep or drop the suggested enums. Then `make validate`.")
     return 0
 
 
@@ -127,6 +151,8 @@ def parser() -> argparse.ArgumentParser:
     validate.set_defaults(run=cmd_validate)
     build = commands.add_parser("build", help=cmd_build.__doc__, description=cmd_build.__doc__)
     build.add_argument("--root", default=".", help="book root holding _config.yml (default: .)")
+    build.add_argument("--only", metavar="CHAPTER", help="execute and build one chapter, e.g. notebooks/01-….md, "
+                       "into _build/_page/<chapter>/html")
     build.set_defaults(run=cmd_build)
     story = commands.add_parser("new-story", help=cmd_new_story.__doc__, description=cmd_new_story.__doc__)
     story.add_argument("slug", help="file name of the chapter, e.g. 07-chip-imports")
@@ -134,6 +160,11 @@ def parser() -> argparse.ArgumentParser:
     story.add_argument("--table", help="also add an empty table of this name to the data package")
     story.add_argument("--root", default=".", help="book root (default: .)")
     story.set_defaults(run=cmd_new_story)
+    table = commands.add_parser("add-table", help=cmd_add_table.__doc__, description=cmd_add_table.__doc__)
+    table.add_argument("csv", help="your CSV file (UTF-8, comma-separated, a header row)")
+    table.add_argument("--name", help="table name (default: from the file name)")
+    table.add_argument("--root", default=".", help="repository root (default: .)")
+    table.set_defaults(run=cmd_add_table)
     package = commands.add_parser("package", help=cmd_package.__doc__, description=cmd_package.__doc__)
     package.add_argument("--root", default=".", help="repository root holding data/ and CITATION.cff (default: .)")
     package.add_argument("--out", default="_build/data-package", help="folder to write (default: _build/data-package)")
@@ -152,16 +183,18 @@ def parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    from .data import DataError
-
     args = parser().parse_args(argv)
     try:
         return args.run(args)
-    except DataError as error:
+    except UserError as error:
+        print(error, file=sys.stderr)
+        return USER_ERROR
+    except Exception as error:
+        from .data import DataError  # here, not above: a build with nothing to do never imports pandas
+
+        if not isinstance(error, DataError):
+            raise
         for problem in error.problems:
             print(problem, file=sys.stderr)
         print(f"{len(error.problems)} problem(s); run `make validate` for the whole package", file=sys.stderr)
-        return USER_ERROR
-    except UserError as error:
-        print(error, file=sys.stderr)
         return USER_ERROR

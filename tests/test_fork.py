@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 from conftest import copy_repo, run_build
+
+from datastory.scaffold import PLACEHOLDER
 
 pytestmark = pytest.mark.slow
 
@@ -16,20 +19,46 @@ def new_story(root, *args):
                           capture_output=True, text=True, cwd=root)
 
 
-def test_scaffolded_story_builds_with_its_chart_and_data_link(tmp_path, built_site):
+def test_scaffolded_story_fails_on_its_placeholders_then_builds_with_its_chart(tmp_path, built_site):
     root = copy_repo(tmp_path / "fork", cache_from=built_site)
-    made = new_story(root, "07-chip-imports", "--title", "China's chip imports", "--table", "chip_imports")
+    title = 'China\'s "chip" imports'
+    venv = Path(sys.executable).parent.parent
+    made = subprocess.run(["make", "-s", "-o", f"{venv}/.runtime", "new-story", "SLUG=07-chip-imports",
+                           f"TITLE={title}", f"VENV={venv}"], capture_output=True, text=True, cwd=root)
     assert made.returncode == 0, made.stderr
     assert "- file: notebooks/07-chip-imports" in (root / "_toc.yml").read_text()
-    assert (root / "data" / "chip_imports.csv").read_text() == "row_id,label,value,unit,source_id,quote\n"
+    chapter = root / "notebooks/07-chip-imports.md"
+    text = chapter.read_text(encoding="utf-8")
+    assert f"# {title}\n" in text  # the title keeps its quotes through make and the shell
+    result = run_build(root)
+    assert result.returncode != 0
+    lines = text.splitlines()
+    for number, line in enumerate(lines, start=1):
+        if PLACEHOLDER in line:
+            assert f"07-chip-imports.md:{number}: WARNING: placeholder text left" in result.stderr, number
+    assert not (root / "_build/html/notebooks/07-chip-imports.html").exists()
+    chapter.write_text(text.replace(f"**{PLACEHOLDER} one sentence that states what the reader will learn.**",
+                                    "**The state's chip fund is the biggest of its kind.**")
+                       .replace(f"{PLACEHOLDER} a sentence that states the takeaway",
+                                "Big Fund III is the largest phase"), encoding="utf-8")
     result = run_build(root)
     assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-2000:]
     page = (root / "_build/html/notebooks/07-chip-imports.html").read_text(encoding="utf-8")
-    assert "China&#39;s chip imports" in page or "China's chip imports" in page
+    assert "China&#39;s &quot;chip&quot; imports" in page or 'China\'s "chip" imports' in page
     assert 'id="chart-07-chip-imports-1"' in page
     assert 'href="../_charts/07-chip-imports-1.csv"' in page
     assert (root / "_build/html/_charts/07-chip-imports-1.csv").read_text().startswith("fund,amount,source_id")
     assert 'class="reference external claim' in page or "claim claim-reported" in page
+
+
+def test_story_on_a_new_empty_table_fails_validation_naming_the_table(tmp_path):
+    root = copy_repo(tmp_path / "fork")
+    made = new_story(root, "07-chip-imports", "--title", "Chips", "--table", "chip_imports")
+    assert made.returncode == 0, made.stderr
+    result = run_build(root)
+    assert result.returncode == 2
+    assert "data/chip_imports.csv:1: the table has a header but no rows" in result.stderr
+    assert "Traceback" not in result.stderr
 
 
 @pytest.mark.parametrize("slug,words", [("Bad Slug", "not a valid slug"), ("01-state-venture-capitalist",

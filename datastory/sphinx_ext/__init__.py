@@ -10,12 +10,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ..claims import ClaimRole
 from .chart_nodes import assign_chart_ids, chart, depart_chart_html, skip_chart, visit_chart_html
+from .claim_role import ClaimRole
 from .data_pages import ClaimsLedger, CorrectionsLog, DataDictionary, DataDownloads, Discrepancies, SourcesList
 from .downloads import write_downloads
 from .inputs import add_build_inputs, ignore_paired_notebooks
 from .notebooks import note_read, start_reading, write_notebooks
+from .placeholders import refuse_placeholders
 from .second_checks import SecondChecks
 from .sitemap import write_sitemap
 
@@ -104,6 +105,7 @@ def setup(app):
     app.connect("config-inited", _resolve_data_path)
     app.connect("config-inited", ignore_paired_notebooks)
     app.connect("builder-inited", _add_static)
+    app.connect("source-read", refuse_placeholders)
     app.connect("source-read", add_build_inputs)
     app.connect("doctree-read", assign_chart_ids)
     app.connect("html-page-context", _page_assets)
