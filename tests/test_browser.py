@@ -82,7 +82,8 @@ def test_every_page_renders_cleanly(browser, base, site, size):
         too_wide = page.evaluate("""() => Array.from(document.querySelectorAll('figure.ds-chart')).filter(f => {
             const svg = f.querySelector('.ds-chart__view svg');
             return svg && svg.getBoundingClientRect().width > f.getBoundingClientRect().width + 1; }).length""")
-        page.screenshot(path=str(SHOTS / f"{path.replace('/', '__')}-{size}.png"), full_page=True)
+        page.screenshot(path=str(SHOTS / f"{path.replace('/', '__')}-{size}.png"), full_page=True,
+                        timeout=120_000)  # the data page is long; a loaded machine is slow to paint it
         report.append((path, charts, marks, overflow, too_wide, watcher.problems()))
         context.close()
     for path, charts, marks, overflow, too_wide, problems in report:

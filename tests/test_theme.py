@@ -289,7 +289,7 @@ def test_figures_break_out_to_page_and_screen_width(chromium, strict):
     widths = page.evaluate("""() => {
         const article = document.querySelector('main p').getBoundingClientRect().width;
         const figure = document.querySelector('figure.ds-chart');
-        const body = figure.getBoundingClientRect().width;
+        const body = figure.querySelector('.ds-chart__view').getBoundingClientRect().width;
         figure.classList.add('ds-figure--page');
         const pageWidth = figure.getBoundingClientRect();
         figure.classList.replace('ds-figure--page', 'ds-figure--screen');
