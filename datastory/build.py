@@ -10,7 +10,6 @@ everything passed. A failed build leaves the previous site byte for byte.
 from __future__ import annotations
 
 import difflib
-import re
 import shutil
 import sys
 from pathlib import Path
@@ -40,7 +39,7 @@ def unknown_config_keys(user: dict, allowed: dict, path: tuple = ()) -> list[str
     return problems
 
 
-def check_config(root: Path) -> None:
+def check_config(root: Path) -> dict:
     import jupyter_book
 
     allowed = yaml.safe_load((Path(jupyter_book.__file__).parent / "default_config.yml").read_text())
@@ -48,51 +47,20 @@ def check_config(root: Path) -> None:
     problems = unknown_config_keys(user, allowed)
     if problems:
         raise BuildError("\n".join(problems))
+    return user
 
 
-def _failing_cell(error: BaseException) -> str:
-    """Name the notebook and the cell of an execution error, from the exception chain."""
-    path, cause = None, error
-    while cause is not None:
-        if type(cause).__name__ == "ExecutionError" and cause.args:
-            path = str(cause.args[0])
-        if type(cause).__name__ == "CellExecutionError":
-            break
-        cause = cause.__cause__ or cause.__context__
-    if path is None:
-        return f"{type(error).__name__}: {error}"
-    message = str(cause) if cause is not None else str(error)
-    source = re.search(r"-{18}\n(.*?)\n-{18}", message, re.S)
-    where = Path(path)
-    try:
-        where = where.relative_to(Path.cwd())
-    except ValueError:
-        pass
-    cell_text = source.group(1).strip() if source else ""
-    location = _locate_cell(Path(path), cell_text)
-    last_line = [line for line in message.strip().splitlines() if line.strip()][-1:] or [""]
-    return (f"{where}{location}: a cell raised an error, so the build stops and nothing is published.\n"
-            f"  cell source:\n    " + cell_text.replace("\n", "\n    ") + f"\n  error: {last_line[0]}")
+def build(root: Path, *, builder: str = "html", quiet: bool = True, log=print) -> tuple[Path, bool]:
+    """Validate, execute stale notebooks, build into staging, check it, then swap it into ``_build/html``.
 
-
-def _locate_cell(path: Path, cell_text: str) -> str:
-    """':cell N (line L)' for the code cell whose source is ``cell_text``."""
-    if not cell_text or not path.is_file():
-        return ""
-    text = path.read_text(encoding="utf-8")
-    position = text.find(cell_text.splitlines()[0])
-    line = text.count("\n", 0, position) + 1 if position >= 0 else None
-    number = text.count("```{code-cell}", 0, position) if position >= 0 else None
-    return f": code cell {number} (line {line})" if line else ""
-
-
-def build(root: Path, *, builder: str = "html", quiet: bool = False) -> tuple[Path, bool]:
-    """Validate, build into staging, check the output, then swap it into ``_build/html``.
-
-    Returns the site's folder and whether anything was rebuilt.
+    Returns the site's folder and whether anything was rebuilt. The staging folder starts
+    empty, so the site holds exactly what the current sources produce; Sphinx's environment and
+    the execution cache carry what is unchanged.
     """
     from jupyter_book.sphinx import build_sphinx
 
+    from .execute import ExecutionFailed, book_chapters, execute
+    from .sphinx_ext.inputs import paired_notebooks
     from .validation import check_package
 
     root = root.resolve()
@@ -102,7 +70,7 @@ def build(root: Path, *, builder: str = "html", quiet: bool = False) -> tuple[Pa
         [root / name for name in BUILD_INPUTS if (root / name).exists()], root)
     if final.is_dir() and built_stamp.is_file() and built_stamp.read_text() == inputs:
         return final, False  # nothing the site is built from has changed since the last good build
-    check_config(root)
+    config = check_config(root)
     config_path = _config_with_identity(root, build_dir)
     stamp, digest = build_dir / ".datastory-validated", _validation_digest(root)
     if not stamp.is_file() or stamp.read_text() != digest:
@@ -111,10 +79,17 @@ def build(root: Path, *, builder: str = "html", quiet: bool = False) -> tuple[Pa
             raise BuildError("the data package has problems; nothing was built:\n" + "\n".join(map(str, problems)))
         build_dir.mkdir(exist_ok=True)
         stamp.write_text(digest)
+    for paired in paired_notebooks(root):
+        log(f"{paired.relative_to(root)}: ignored (a paired copy; the .md beside it is the chapter)")
+    execution = config.get("execute", {})
+    cache = root / execution.get("cache", "_build/.jupyter_cache")
+    try:
+        execute(book_chapters(root, cache), timeout=execution.get("timeout", 30), log=log)
+    except ExecutionFailed as error:
+        raise BuildError(f"{error}\na cell raised an error, so the build stops and nothing is published") from None
     staging = build_dir / f".staging-{builder}"
     shutil.rmtree(staging, ignore_errors=True)
-    if final.is_dir():
-        shutil.copytree(final, staging, symlinks=True)  # lets Sphinx write only what changed
+    log("writing the site with Sphinx")
     result = build_sphinx(
         str(root), str(staging),
         path_config=str(config_path),
@@ -129,7 +104,7 @@ def build(root: Path, *, builder: str = "html", quiet: bool = False) -> tuple[Pa
     if result != 0:
         shutil.rmtree(staging, ignore_errors=True)
         if isinstance(result, BaseException):
-            raise BuildError(_failing_cell(result)) from result
+            raise BuildError(f"{type(result).__name__}: {result}") from result
         raise BuildError("Sphinx reported warnings or errors (listed above); warnings fail this build. "
                          "The previous site is unchanged.")
     _check_output(staging)

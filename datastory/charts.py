@@ -15,6 +15,8 @@ import io
 import altair as alt
 import vl_convert as vlc
 
+from . import chart_rules
+
 MIME_TYPE = "application/vnd.datastory.chart+json"
 VEGA_LITE_VERSION = alt.SCHEMA_VERSION.lstrip("v").rsplit(".", 1)[0]
 
@@ -94,6 +96,7 @@ def bundle(spec: dict) -> dict:
         raise ChartError("a published chart needs a sentence title (.properties(title=...)) and a "
                          "text description for screen readers (.properties(description=...))")
     rows = _one_dataset(spec)
+    chart_rules.check(title, spec, rows)  # measures and unverified rows drawn visibly
     source_columns = [c for c in (rows[0] if rows else {}) if c == "source_id" or c.endswith("_source_id")]
     if "source_id" not in source_columns:
         raise ChartError("the chart's table has no source_id column; keep it so the chart can cite "

@@ -1,6 +1,8 @@
-"""Command line: ``python -m datastory validate | build | new-story | check-links``.
+"""Command line: ``python -m datastory validate | build | new-story | add-table | check-links``.
 
-Errors read like advice: what is wrong, where (file:line:column), and what to do.
+Errors read like advice: what is wrong, where (file:line:column), and what to do. A user's
+error (bad data, a bad argument) prints one located message per problem and exits with 2; a
+Python traceback means a bug in this package.
 """
 
 from __future__ import annotations
@@ -9,18 +11,27 @@ import argparse
 import sys
 from pathlib import Path
 
+#: Exit status for a user's error: bad data, a bad argument, a missing file.
+USER_ERROR = 2
+
+
+class UserError(Exception):
+    """An error in what the user gave us; printed as its message alone, exit status 2."""
+
 
 def cmd_validate(args) -> int:
     """Check the data package: schema, keys, foreign keys, then provenance (quotes and FX)."""
     from .validation import check_package
 
     folder = Path(args.data)
+    if not folder.is_dir():
+        raise UserError(f"validate: no folder {folder}; point --data at the data package folder")
     problems = check_package(folder)
     for problem in problems:
         print(problem, file=sys.stderr)
     if problems:
         print(f"{len(problems)} problem(s) in {folder}; fix them and run `make validate` again", file=sys.stderr)
-        return 1
+        return USER_ERROR
     print(f"{folder}: all tables valid, every figure found in its quote, every currency pair agrees")
     return 0
 
@@ -86,5 +97,16 @@ def parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    from .data import DataError
+
     args = parser().parse_args(argv)
-    return args.run(args)
+    try:
+        return args.run(args)
+    except DataError as error:
+        for problem in error.problems:
+            print(problem, file=sys.stderr)
+        print(f"{len(error.problems)} problem(s); run `make validate` for the whole package", file=sys.stderr)
+        return USER_ERROR
+    except UserError as error:
+        print(error, file=sys.stderr)
+        return USER_ERROR

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from .data import Problem, load, read_descriptor
+from .data import Package, Problem, load
 
 #: Relative tolerance for "X (Y)" currency pairs: a rounded "nearly $100 billion" still agrees,
 #: a slipped digit ("600 billion yuan ($8.5 billion)") does not.
@@ -189,24 +189,28 @@ def _pair_states(pair: CurrencyPair, row, value_field: str) -> bool:
     return not percent and any(_same(side.value, target) for side in (pair.first, pair.second))
 
 
-def _rows_with_quotes(descriptor: dict) -> Iterator[tuple[dict, str]]:
-    for res in descriptor["resources"]:
+def _rows_with_quotes(package: Package, sound: set) -> Iterator[tuple[dict, str]]:
+    for res in package.resources:
         names = {f["name"] for f in res["schema"]["fields"]}
-        if "quote" in names:
+        if "quote" in names and res["name"] in sound:
             yield res, res.get("x-value-field")
 
 
-def check_provenance(folder: Path, descriptor: dict | None = None) -> Iterator[Problem]:
-    """Value-in-quote for every sourced row; FX agreement for every currency pair in a quote."""
-    descriptor = descriptor or read_descriptor(folder)
-    sources = load("sources", folder).set_index("source_id")
-    fx = FxTable(load("fx_rates", folder))
-    for res, value_field in _rows_with_quotes(descriptor):
-        table = load(res["name"], folder)
-        shown = f"data/{res['path']}"
+def check_provenance(package: Package, sound: set) -> Iterator[Problem]:
+    """Value-in-quote for every sourced row; FX agreement for every currency pair in a quote.
+
+    Runs on the tables in ``sound`` (their schema checks passed), so one run reports every
+    defect: a type error in one table does not hide a misquoted figure in another.
+    """
+    if not {"sources", "fx_rates"} <= sound:
+        return  # the figures cannot be dated or converted; the schema problems come first
+    sources = package.table("sources").frame.set_index("source_id")
+    fx = FxTable(package.table("fx_rates").frame)
+    for res, value_field in _rows_with_quotes(package, sound):
+        table = package.table(res["name"])
+        shown = table.shown
         columns = [f["name"] for f in res["schema"]["fields"]]
-        for index, row in table.iterrows():
-            line = index + 2  # header is line 1
+        for line, (_, row) in zip(table.lines, table.frame.iterrows(), strict=True):
             quote = row["quote"]
             status = row.get("status", "reported")
             if value_field and status != "derived" and not pd.isna(row[value_field]):
@@ -232,18 +236,18 @@ def check_provenance(folder: Path, descriptor: dict | None = None) -> Iterator[P
                     yield Problem(shown, line, columns.index("quote") + 1,
                                   f"{wrong}. Mark the claim 'disputed' with a note giving the right figure, "
                                   "or fix the row")
-    yield from _check_derived(folder, fx)
+    if "claims" in sound:
+        yield from _check_derived(package.table("claims"), package.table("fx_rates").frame)
 
 
-def _check_derived(folder: Path, fx: FxTable) -> Iterator[Problem]:
+def _check_derived(table, rates: pd.DataFrame) -> Iterator[Problem]:
     """Derived claims are conversions of another claim; recompute them from fx_rates."""
-    table = load("claims", folder)
-    claims, columns = table.set_index("claim_id"), list(table.columns)
-    rates = load("fx_rates", folder).set_index("rate_id")
-    for line, (claim_id, claim) in enumerate(claims.iterrows(), start=2):
+    claims, columns = table.frame.set_index("claim_id"), list(table.frame.columns)
+    rates = rates.set_index("rate_id")
+    for line, (claim_id, claim) in zip(table.lines, claims.iterrows(), strict=True):
         if claim["status"] != "derived":
             continue
-        where = ("data/claims.csv", line)
+        where = (table.shown, line)
         if pd.isna(claim["derived_from"]) or pd.isna(claim["fx_rate_id"]):
             yield Problem(*where, columns.index("derived_from") + 1,
                           f"derived claim {claim_id!r} must name derived_from (a claim) and fx_rate_id (a rate)")

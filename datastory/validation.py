@@ -1,143 +1,159 @@
-"""Check the data package: bytes, then Table Schema (frictionless), then provenance.
+"""Check the opened data package: its descriptor, each table's reading, constraints and keys, then
+the checks on meaning (provenance) for every table whose schema passed.
 
-Every check yields :class:`~datastory.data.Problem` objects; nothing here raises on bad data
-and nothing here writes a file. Messages say what was found and what was expected, in the
-words a forker would use to fix the CSV.
+The checks take a :class:`~datastory.data.Package` opened by the data layer, so they judge the
+very cells the loader types; :mod:`datastory.data` never imports this module. Every check
+yields :class:`~datastory.data.Problem` objects; nothing here raises on bad data and nothing
+here writes a file. Messages say what was found and what was expected, in the words a forker
+would use to fix the CSV.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import re
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
-from .data import Problem, read_descriptor, resource
+import pandas as pd
 
-BOM = b"\xef\xbb\xbf"
+from .data import Package, Problem, Table, open_package
+
+#: Checks on what the figures mean, run after the schema checks on the tables that passed them:
+#: ``check(package, sound) -> Iterator[Problem]`` where ``sound`` is the set of table names whose
+#: reading, constraints and keys passed. Add a check by appending it here.
+MeaningCheck = Callable[[Package, set], Iterator[Problem]]
 
 
-def check_bytes(path: Path, shown: str) -> Iterator[Problem]:
-    """What frictionless forgives but our contract does not: BOM, CRLF, bad UTF-8, empty files."""
-    raw = path.read_bytes()
-    if not raw.strip():
-        yield Problem(shown, 1, 1, "the file is empty; expected a header row and at least one data row")
+def meaning_checks() -> list[MeaningCheck]:
+    from .checks import check_meaning
+    from .provenance import check_provenance
+
+    return [check_provenance, check_meaning]
+
+
+def _constraint_problems(table: Table) -> Iterator[Problem]:
+    names = [f["name"] for f in table.fields]
+    for spec in table.fields:
+        name = spec["name"]
+        if name not in table.columns or table.frame is None:
+            continue  # a missing column is named once, by the header check
+        rules = spec.get("constraints", {})
+        column = names.index(name) + 1
+        raw, typed = table.raw[name], table.frame[name]
+        seen: dict = {}
+        for line, text, value in zip(table.lines, raw, typed, strict=True):
+            if text is None:
+                if rules.get("required"):
+                    yield Problem(table.shown, line, column, f"column {name!r}: {''!r} is empty, but this column is "
+                                  "required")
+                continue
+            if pd.isna(value):
+                continue  # a type error, already reported by the data layer
+            for message in _broken_rules(rules, text, value, spec):
+                shown = text if len(text) <= 60 else text[:57] + "..."
+                yield Problem(table.shown, line, column, f"column {name!r}: {shown!r} {message}")
+            if rules.get("unique"):
+                if text in seen:
+                    yield Problem(table.shown, line, column, f"column {name!r}: {text!r} repeats line {seen[text]}; "
+                                  "values in this column must be unique")
+                seen.setdefault(text, line)
+
+
+def _broken_rules(rules: dict, text: str, value, spec: dict) -> Iterator[str]:
+    if "enum" in rules:
+        allowed = rules["enum"]
+        if text not in [str(a) for a in allowed] and value not in allowed:
+            shown = ", ".join(map(str, allowed[:12])) + (" ..." if len(allowed) > 12 else "")
+            yield f"is not one of the allowed values: {shown}"
+    if "minimum" in rules and value < _bound(rules["minimum"], spec):
+        yield f"is below the minimum allowed: minimum is {rules['minimum']}"
+    if "maximum" in rules and value > _bound(rules["maximum"], spec):
+        yield f"is above the maximum allowed: maximum is {rules['maximum']}"
+    if "pattern" in rules and not re.fullmatch(rules["pattern"], text):
+        yield f"does not match the expected pattern {rules['pattern']}"
+    if "minLength" in rules and len(text) < rules["minLength"]:
+        yield f"is too short: minLength is {rules['minLength']}"
+    if "maxLength" in rules and len(text) > rules["maxLength"]:
+        yield f"is too long ({len(text)} characters): maxLength is {rules['maxLength']}"
+
+
+def _bound(bound, spec: dict):
+    from .data import parse_cell
+
+    return parse_cell(str(bound), spec) if isinstance(bound, str) else bound
+
+
+def _as_list(value) -> list[str]:
+    return [value] if isinstance(value, str) else list(value or [])
+
+
+def _key_problems(table: Table, package: Package) -> Iterator[Problem]:
+    if table.frame is None:
         return
-    if raw.startswith(BOM):
-        yield Problem(shown, 1, 1, "the file starts with a byte-order mark (BOM); save it as UTF-8 without BOM")
-    try:
-        raw.decode("utf-8")
-    except UnicodeDecodeError as err:
-        line = raw.count(b"\n", 0, err.start) + 1
-        column = err.start - (raw.rfind(b"\n", 0, err.start) + 1) + 1
-        yield Problem(
-            shown, line, column, f"byte 0x{raw[err.start]:02x} is not valid UTF-8; save the file as UTF-8"
-        )
-    crlf = raw.find(b"\r\n")
-    if crlf != -1:
-        line = raw.count(b"\n", 0, crlf) + 1
-        yield Problem(shown, line, None, "line ends with CRLF (Windows); expected LF line endings")
-    if not raw.endswith(b"\n"):
-        yield Problem(shown, raw.count(b"\n") + 1, None, "the last line has no newline at its end")
+    schema = table.resource["schema"]
+    key = _as_list(schema.get("primaryKey"))
+    if key and all(k in table.columns for k in key):
+        first: dict = {}
+        for line, values in zip(table.lines, zip(*(table.raw[k] for k in key), strict=True), strict=True):
+            if any(v is None for v in values):
+                if not all(schema_field_required(table, k) for k in key):
+                    yield Problem(table.shown, line, None, f"the primary key {', '.join(key)} is empty in this row")
+                continue
+            if values in first:
+                shown = ", ".join(f"{k}={v!r}" for k, v in zip(key, values, strict=True))
+                yield Problem(table.shown, line, None, f"duplicate primary key: {shown} is already on line "
+                              f"{first[values]}")
+            first.setdefault(values, line)
+    for fk in schema.get("foreignKeys", []):
+        fields, reference = _as_list(fk.get("fields")), fk.get("reference", {})
+        target_name = reference.get("resource") or table.name
+        target_fields = _as_list(reference.get("fields"))
+        if not all(f in table.columns for f in fields):
+            continue
+        try:
+            target = table if target_name == table.name else package.table(target_name)
+        except KeyError:
+            continue  # the descriptor check names the unknown table
+        if target.frame is None or not all(f in target.columns for f in target_fields):
+            continue
+        known = set(zip(*(target.raw[f] for f in target_fields), strict=True))
+        shown_target = f"data/{target.resource['path']}"
+        for line, values in zip(table.lines, zip(*(table.raw[f] for f in fields), strict=True), strict=True):
+            if any(v is None for v in values) or values in known:
+                continue
+            column = [f["name"] for f in table.fields].index(fields[0]) + 1
+            shown = ", ".join(map(repr, values))
+            yield Problem(table.shown, line, column, f"unknown reference: {', '.join(fields)} {shown} is not a "
+                          f"{', '.join(target_fields)} in {shown_target}; add that row there first, or fix the id")
 
 
-def _frictionless_problems(folder: Path, res: dict, descriptor: dict, shown: str) -> Iterator[Problem]:
-    from frictionless import Package
-
-    package = Package(_with_only(descriptor, res["name"]), basepath=str(folder))
-    report = package.validate()
-    for task in report.tasks:
-        if task.name != res["name"]:
-            continue  # tables it refers to are checked on their own turn
-        for error in task.errors:
-            yield _as_problem(error, shown, res)
+def schema_field_required(table: Table, name: str) -> bool:
+    spec = next(f for f in table.fields if f["name"] == name)
+    return bool(spec.get("constraints", {}).get("required"))
 
 
-def _with_only(descriptor: dict, name: str) -> dict:
-    """The descriptor cut to one table and the tables its foreign keys point to."""
-    target = resource(name, descriptor)
-    wanted = {name} | {
-        fk["reference"]["resource"] for fk in target["schema"].get("foreignKeys", []) if fk["reference"]["resource"]
-    }
-    return {**descriptor, "resources": [r for r in descriptor["resources"] if r["name"] in wanted]}
+def check_table(package: Package, name: str) -> list[Problem]:
+    """Reading, constraints and keys of one table: every problem."""
+    table = package.table(name)
+    return [*table.problems, *_constraint_problems(table), *_key_problems(table, package)]
 
 
-def _as_problem(error, shown: str, res: dict) -> Problem:
-    kind = error.type
-    row = getattr(error, "row_number", None)
-    column = getattr(error, "field_number", None)
-    field = getattr(error, "field_name", None)
-    cell = getattr(error, "cell", None)
-    note = getattr(error, "note", "")
-    if kind in ("extra-label", "extra-cell"):
-        label = getattr(error, "label", cell)
-        return Problem(shown, row or 1, column, f"unexpected extra column {label!r}; the schema lists "
-                       f"{', '.join(f['name'] for f in res['schema']['fields'])}")
-    if kind == "missing-label":
-        return Problem(shown, 1, column, f"column {field!r} is missing from the header; the schema requires it")
-    if kind == "missing-cell":
-        return Problem(shown, row, column, f"column {field!r} has no cell in this row; every row needs "
-                       f"{len(res['schema']['fields'])} cells")
-    if kind == "incorrect-label":
-        return Problem(shown, 1, column, f"header {getattr(error, 'label', '')!r} should be {field!r} "
-                       "(columns must follow the schema's order)")
-    if kind == "type-error":
-        spec = _field(res, field)
-        return Problem(shown, row, column, f"column {field!r}: {cell!r} is not a valid {spec.get('type')}"
-                       f"{' (expected YYYY-MM-DD)' if spec.get('type') == 'date' else ''}")
-    if kind == "constraint-error":
-        return Problem(shown, row, column, f"column {field!r}: {cell!r} {_constraint_words(note)}")
-    if kind == "primary-key":
-        return Problem(shown, row, None, f"duplicate primary key: {note}")
-    if kind == "foreign-key":
-        return Problem(shown, row, None, f"unknown reference: {note}")
-    location = (row, column) if row else (None, None)
-    return Problem(shown, *location, f"{getattr(error, 'title', kind)}: {note or error.message}")
-
-
-def _constraint_words(note: str) -> str:
-    """Frictionless notes say e.g. 'constraint "minimum" is "0"'; say it for a person."""
-    replacements = {
-        'constraint "required" is "True"': "is empty, but this column is required",
-        'constraint "minimum"': "is below the minimum allowed: minimum",
-        'constraint "maximum"': "is above the maximum allowed: maximum",
-        'constraint "enum"': "is not one of the allowed values: enum",
-        'constraint "pattern"': "does not match the expected pattern",
-        'constraint "maxLength"': "is too long: maxLength",
-    }
-    for raw, plain in replacements.items():
-        if note.startswith(raw):
-            return plain + note[len(raw):]
-    return note
-
-
-def _field(res: dict, name: str | None) -> dict:
-    for field in res["schema"]["fields"]:
-        if field["name"] == name:
-            return field
-    return {}
-
-
-def check_resource(folder: Path, res: dict, descriptor: dict) -> Iterator[Problem]:
-    """Bytes, then schema: one table, every problem."""
-    path = folder / res["path"]
-    shown = f"data/{res['path']}"
-    if not path.is_file():
-        yield Problem(shown, None, None, f"file not found; the data package lists table {res['name']!r} here")
-        return
-    byte_problems = list(check_bytes(path, shown))
-    yield from byte_problems
-    if any("empty" in p.message or "UTF-8" in p.message for p in byte_problems):
-        return  # the parser would only repeat these in worse words
-    yield from _frictionless_problems(folder, res, descriptor, shown)
+def check_opened(package: Package) -> list[Problem]:
+    """Every problem in an opened package, each table checked once; meaning on the sound tables."""
+    problems = list(package.problems)
+    sound = set()
+    for res in package.resources:
+        if not package.readable(res):
+            continue
+        found = check_table(package, res["name"])
+        problems.extend(found)
+        if not found:
+            sound.add(res["name"])
+    for check in meaning_checks():
+        problems.extend(check(package, sound))
+    return sorted(set(problems), key=lambda p: (p.path, p.line or 0, p.column or 0, p.message))
 
 
 def check_package(folder: Path) -> list[Problem]:
-    """Every problem in the package: each table's bytes and schema, then provenance."""
-    from .provenance import check_provenance
-
-    descriptor = read_descriptor(folder)
-    problems: list[Problem] = []
-    for res in descriptor["resources"]:
-        problems.extend(check_resource(folder, res, descriptor))
-    if not problems:  # provenance reads typed tables; it needs sound ones
-        problems.extend(check_provenance(folder, descriptor))
-    return sorted(set(problems), key=lambda p: (p.path, p.line or 0, p.column or 0, p.message))
+    """Every problem in the package at ``folder`` (see :func:`check_opened`)."""
+    return check_opened(open_package(Path(folder)))

@@ -69,7 +69,9 @@ def test_failing_cell_fails_the_build_and_names_notebook_and_cell(tmp_path, buil
         'funds = load("state_funds")', 'funds = load("state_funds")\nraise RuntimeError("deliberate failure")'))
     result = run_build(root)
     assert result.returncode != 0
-    assert "notebooks/01-state-venture-capitalist.md: code cell 2" in result.stderr
+    line = notebook.read_text().splitlines().index('raise RuntimeError("deliberate failure")') + 1
+    assert (f"notebooks/01-state-venture-capitalist.md:{line}: code cell 2 raised RuntimeError: deliberate failure"
+            in result.stderr)
     assert "deliberate failure" in result.stderr
     assert not (root / "_build" / "html").exists()
 
@@ -112,44 +114,100 @@ def test_failed_build_leaves_previous_site_intact(tmp_path, built_site):
     assert {p: p.read_bytes() for p in site.rglob("*") if p.is_file()} == before
 
 
+SHAPES_MODULE = '''"""Synthetic helper module for the build tests: one test chapter imports it."""
+
+
+def counted(frame):
+    return len(frame)
+'''
+
 SECOND = JUPYTEXT_HEADER + """
 # Test chapter (made by the test suite)
 
 ```{code-cell} ipython3
 from datastory import load
-len(load("trade"))
+from datastory.shapes_for_test import counted
+counted(load("trade"))
 ```
 """
 
 
-def test_incremental_rebuilds_reexecute_exactly_what_changed(tmp_path):
-    root = copy_repo(tmp_path / "repo")
-    (root / "notebooks" / "99-test-trade.md").write_text(SECOND)
+def add_test_chapter(root: Path, name: str, text: str) -> None:
+    (root / "notebooks" / f"{name}.md").write_text(text)
     toc = root / "_toc.yml"
     toc.write_text(toc.read_text().replace(
         "      - file: notebooks/01-state-venture-capitalist\n",
-        "      - file: notebooks/01-state-venture-capitalist\n      - file: notebooks/99-test-trade\n"))
-    notebooks = sorted(p.relative_to(root).with_suffix("").as_posix() for p in (root / "notebooks").glob("*.md"))
-    loads_trade = [n for n in notebooks if 'load("trade")' in (root / f"{n}.md").read_text()]
+        f"      - file: notebooks/01-state-venture-capitalist\n      - file: notebooks/{name}\n"))
+
+
+def chapters_whose_code(root: Path, pattern: str) -> list[str]:
+    """Chapters whose code matches ``pattern``: the test's own oracle, independent of the build's."""
+    return sorted(p.relative_to(root).with_suffix("").as_posix() for p in (root / "notebooks").glob("*.md")
+                  if re.search(pattern, p.read_text(encoding="utf-8")))
+
+
+def test_incremental_rebuilds_reexecute_exactly_what_changed(tmp_path):
+    root = copy_repo(tmp_path / "repo")
+    (root / "datastory" / "shapes_for_test.py").write_text(SHAPES_MODULE)
+    add_test_chapter(root, "99-test-trade", SECOND)
+    notebooks = chapters_whose_code(root, "")
+    loads_trade = chapters_whose_code(root, r'load\("trade"\)')
+    converts = chapters_whose_code(root, r"\bconvert\(")
+    imports_provenance = chapters_whose_code(root, r"datastory\.provenance|from datastory import .*provenance")
     assert "notebooks/99-test-trade" in loads_trade and len(loads_trade) < len(notebooks)
+    assert converts and len(converts) < len(notebooks)
     first = run_build(root)
     assert first.returncode == 0, first.stderr[-2000:]
-    assert executed(first, root) == notebooks
+    assert executed(first) == notebooks
 
     noop = run_build(root)
-    assert noop.returncode == 0 and executed(noop, root) == []
+    assert noop.returncode == 0 and executed(noop) == []
 
     edit_note(root / "data" / "trade.csv")
     csv_edit = run_build(root)
     assert csv_edit.returncode == 0, csv_edit.stderr[-2000:]
-    assert executed(csv_edit, root) == loads_trade
+    assert executed(csv_edit) == loads_trade
+
+    # a rate no chapter's code names: only the chapters that converted currency read it
+    chart = root / "_build/html/_charts/01-state-venture-capitalist-1.csv"
+    spec_before, chart_before = chart_spec(root, "01-state-venture-capitalist"), chart.read_text()
+    rates = root / "data" / "fx_rates.csv"
+    assert rates.read_text().count("7.0761") == 2  # the rate and its quote
+    rates.write_text(rates.read_text().replace("7.0761", "7.0861"))
+    fx_edit = run_build(root)
+    assert fx_edit.returncode == 0, fx_edit.stderr[-2000:]
+    assert executed(fx_edit) == converts
+    assert chart_spec(root, "01-state-venture-capitalist") != spec_before
+    assert chart.read_text() != chart_before  # its data download too
+
+    helper = root / "tests" / "conftest.py"
+    helper.write_text(helper.read_text() + "\n# edited by a test\n")
+    helper_edit = run_build(root)
+    assert helper_edit.returncode == 0 and executed(helper_edit) == []
+
+    module = root / "datastory" / "shapes_for_test.py"
+    module.write_text(module.read_text().replace("return len(frame)", "return int(len(frame))"))
+    module_edit = run_build(root)
+    assert module_edit.returncode == 0, module_edit.stderr[-2000:]
+    assert executed(module_edit) == ["notebooks/99-test-trade"]
+
+    provenance = root / "datastory" / "provenance.py"
+    provenance.write_text(provenance.read_text() + "\n# edited by a test\n")
+    provenance_edit = run_build(root)
+    assert provenance_edit.returncode == 0, provenance_edit.stderr[-2000:]
+    assert executed(provenance_edit) == imports_provenance
 
     chapter = root / "notebooks" / "01-state-venture-capitalist.md"
     chapter.write_text(chapter.read_text().replace("## Three phases, each larger", "## Three phases, each one larger"))
     prose_edit = run_build(root)
     assert prose_edit.returncode == 0
-    assert set(executed(prose_edit, root)) <= {"notebooks/01-state-venture-capitalist"}
+    assert set(executed(prose_edit)) <= {"notebooks/01-state-venture-capitalist"}
     assert "each one larger" in (root / "_build/html/notebooks/01-state-venture-capitalist.html").read_text()
+
+
+def chart_spec(root: Path, chapter: str) -> list[str]:
+    page = (root / "_build" / "html" / "notebooks" / f"{chapter}.html").read_text(encoding="utf-8")
+    return re.findall(r'class="ds-chart__spec">(.*?)</script>', page, re.S)
 
 
 def edit_note(path: Path) -> None:
@@ -174,3 +232,57 @@ def test_two_clean_builds_are_byte_identical(tmp_path):
     specs = [re.findall(r'class="ds-chart__spec">(.*?)</script>', page, re.S) for page in pages]
     assert ids[0] == ids[1] and ids[0]
     assert specs[0] == specs[1]
+
+
+def _chart_cell(title: str) -> str:
+    return f"""
+```{{code-cell}} ipython3
+:tags: [remove-input]
+alt.Chart(funds).mark_bar().encode(y="fund:N", x=alt.X("amount:Q", title="Billion yuan")).properties(
+    title="{title}", description="{title}: registered capital by fund, billion yuan.")
+```
+"""
+
+
+CHARTS = JUPYTEXT_HEADER + """
+# Test chapter with two charts (made by the test suite)
+
+```{code-cell} ipython3
+:tags: [remove-cell]
+import altair as alt
+
+from datastory import charts, load
+
+charts.enable()
+funds = load("state_funds")
+funds = funds[funds.currency == "CNY"].drop_duplicates("fund")[["fund", "amount", "source_id"]]
+```
+""" + _chart_cell("The first test chart draws every fund") + _chart_cell("The second test chart draws them again")
+
+
+def test_removed_chart_and_chapter_leave_no_file_behind(tmp_path, built_site):
+    root = copy_repo(tmp_path / "repo", cache_from=built_site)
+    add_test_chapter(root, "98-test-charts", CHARTS)
+    site = root / "_build" / "html"
+
+    def published() -> list[str]:
+        return sorted(p.relative_to(site).as_posix() for p in site.rglob("*") if "98-test-charts" in p.name)
+
+    result = run_build(root)
+    assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-2000:]
+    assert {"_charts/98-test-charts-1.csv", "_charts/98-test-charts-2.csv"} <= set(published())
+
+    chapter = root / "notebooks" / "98-test-charts.md"
+    chapter.write_text(chapter.read_text().replace(_chart_cell("The second test chart draws them again"), ""))
+    result = run_build(root)
+    assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-2000:]
+    assert "_charts/98-test-charts-1.csv" in published()
+    assert [name for name in published() if "98-test-charts-2" in name] == []
+
+    chapter.unlink()
+    toc = root / "_toc.yml"
+    toc.write_text(toc.read_text().replace("      - file: notebooks/98-test-charts\n", ""))
+    result = run_build(root)
+    assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-2000:]
+    assert published() == []
+    assert [p.name for p in site.rglob("*.html") if "98-test-charts" in p.read_text(encoding="utf-8")] == []

@@ -15,8 +15,9 @@ from ..claims import ClaimRole
 from .chart_nodes import assign_chart_ids, chart, depart_chart_html, skip_chart, visit_chart_html
 from .data_pages import ClaimsLedger, DataDictionary, DataDownloads, Discrepancies, SourcesList
 from .downloads import write_downloads
-from .inputs import add_build_inputs
+from .inputs import add_build_inputs, ignore_paired_notebooks
 from .notebooks import colab_opens_the_notebook, note_read, start_reading, write_notebooks
+from .second_checks import SecondChecks
 from .sitemap import write_sitemap
 
 STATIC_DIR = Path(__file__).resolve().parent.parent / "static"
@@ -40,7 +41,7 @@ def _code_digest() -> str:
     from ..build import files_digest
 
     package = Path(__file__).resolve().parent.parent
-    return files_digest([STATIC_DIR, Path(__file__).parent, package / "claims.py"], package)[:16]
+    return files_digest([STATIC_DIR, Path(__file__).parent, package / "claims.py", package / "checks.py"], package)[:16]
 
 
 def _add_static(app) -> None:
@@ -150,6 +151,7 @@ def setup(app):
     app.add_config_value("datastory_data_path", None, "")  # derived from datastory_data_dir
     app.add_config_value("datastory_code_digest", "", "env")  # set at config-inited, see _code_digest
     app.connect("config-inited", _resolve_data_path)
+    app.connect("config-inited", ignore_paired_notebooks)
     app.connect("config-inited", _theme_macros_without_fontawesome_kit)
     app.connect("builder-inited", _add_static)
     app.connect("source-read", add_build_inputs)
@@ -169,6 +171,7 @@ def setup(app):
     app.add_directive("datastory-claims", ClaimsLedger)
     app.add_directive("datastory-discrepancies", Discrepancies)
     app.add_directive("datastory-downloads", DataDownloads)
+    app.add_directive("datastory-checks", SecondChecks)
     app.connect("build-finished", write_downloads)
     app.connect("build-finished", write_sitemap)
     app.connect("build-finished", write_notebooks)

@@ -7,6 +7,7 @@ from docutils import nodes
 from sphinx.util.docutils import SphinxDirective
 
 from ..data import load, read_descriptor
+from .second_checks import certainty
 
 
 def _text(value) -> str:
@@ -45,6 +46,9 @@ class SourcesList(SphinxDirective):
             para += nodes.Text(f" — {row.publisher}")
             if not pd.isna(row.published):
                 para += nodes.Text(f", {row.published.date()}")
+            if not pd.isna(row.via_publisher):  # read on a copy: name it, never as the author
+                para += nodes.Text("; read via ")
+                para += nodes.reference("", row.via_publisher, refuri=row.via_url)
             para += nodes.Text(f" ({row.kind}; id ")
             para += nodes.literal(text=row.source_id)
             para += nodes.Text(")")
@@ -95,9 +99,10 @@ class ClaimsLedger(SphinxDirective):
     def run(self):
         folder = self.config.datastory_data_path
         self.env.note_dependency(str(folder / "claims.csv"))
-        rows = [[nodes.paragraph("", "", nodes.literal(text=row.claim_id)), value, row.status, row.label, link]
+        rows = [[nodes.paragraph("", "", nodes.literal(text=row.claim_id)), value, certainty(row.qualifier),
+                 row.status, row.label, link]
                 for row, value, link in _claim_rows(folder, {"reported", "derived", "disputed"})]
-        return [_table(["Claim", "Value", "Status", "What it is", "Source"], rows, [3, 2, 1, 4, 3])]
+        return [_table(["Claim", "Value", "Certainty", "Status", "What it is", "Source"], rows, [3, 2, 2, 1, 4, 3])]
 
 
 class Discrepancies(SphinxDirective):

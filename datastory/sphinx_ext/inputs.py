@@ -1,68 +1,44 @@
-"""Correct incremental builds: a notebook's cache key includes the files it reads.
+"""Correct incremental builds: a notebook's cache key includes the files it read when it last ran.
 
-jupyter-cache keys a notebook on its code cells only, so on its own it republishes stale
-outputs after a CSV or helper-module edit (MyST-NB #299, jupyter-book #1633). Before myst-nb
-reads a notebook we append one hidden code cell whose text lists the content hashes of the
-tables the notebook loads (found by reading its code for ``load("name")``), the data package
-descriptor and the package's runtime modules. Edit one of those and exactly the notebooks that
-depend on it get a new key and re-execute; nothing else does. The cell is tagged
-``remove-cell`` and is only a comment, so it neither shows nor does anything.
+Before myst-nb reads a notebook we append the hidden fingerprint cell of
+:mod:`datastory.execute` (the content hashes of the files listed in the notebook's dependency
+file), so myst-nb computes the same cache key the build's execution step stored the outputs
+under. Sphinx is told about the same files, so editing one re-reads exactly the pages that
+depend on it. The cell is tagged ``remove-cell`` and is only a comment.
 """
 
 from __future__ import annotations
 
-import hashlib
-import re
 from pathlib import Path
 
 from myst_nb.core.read import is_myst_markdown_notebook
 
-from ..data import read_descriptor
-
-_LOADS = re.compile(r"""\bload\(\s*["']([A-Za-z0-9_]+)["']""")
-PACKAGE_DIR = Path(__file__).resolve().parent.parent
-#: Modules a notebook's kernel imports; the Sphinx extension and CLI never run in a kernel.
-NOT_RUNTIME = ("sphinx_ext", "cli.py", "__main__.py", "scaffold.py", "claims.py", "build.py", "links.py", "templates")
+from ..execute import Chapter, keyed_text, recorded_dependencies
 
 
-def _digest(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()[:16]
-
-
-def runtime_modules() -> list[Path]:
-    return sorted(
-        p for p in PACKAGE_DIR.rglob("*.py")
-        if not any(part in NOT_RUNTIME for part in p.relative_to(PACKAGE_DIR).parts)
-    )
-
-
-def notebook_inputs(source: str, data_dir: Path) -> list[tuple[str, Path]]:
-    """(label, path) of every file this notebook's outputs depend on besides its own code."""
-    descriptor = read_descriptor(data_dir)
-    paths = {r["name"]: data_dir / r["path"] for r in descriptor["resources"]}
-    inputs = [("data/datapackage.json", data_dir / "datapackage.json")]
-    for name in sorted(set(_LOADS.findall(source))):
-        if name not in paths:
-            continue  # load() itself will raise with the list of known tables
-        inputs.append((f"data/{paths[name].name}", paths[name]))
-    inputs += [(f"datastory/{p.relative_to(PACKAGE_DIR).as_posix()}", p) for p in runtime_modules()]
-    return inputs
-
-
-def fingerprint_cell(inputs: list[tuple[str, Path]]) -> str:
-    lines = "\n".join(f"# {label} sha256:{_digest(path)}" for label, path in inputs)
-    return (
-        "\n\n```{code-cell} ipython3\n:tags: [remove-cell]\n\n"
-        "# Build inputs of this notebook (added at build time by datastory; part of its cache key)\n"
-        f"{lines}\n```\n"
-    )
+def chapter_of(app, docname: str) -> Chapter:
+    root = Path(app.srcdir)
+    return Chapter(root, Path(app.env.doc2path(docname)), root / app.config.nb_execution_cache_path)
 
 
 def add_build_inputs(app, docname: str, source: list[str]) -> None:
     """``source-read`` handler: append the fingerprint cell and tell Sphinx about the inputs."""
     if not is_myst_markdown_notebook(source[0]):
         return
-    inputs = notebook_inputs(source[0], app.config.datastory_data_path)
-    for _, path in inputs:
-        app.env.note_dependency(str(path))
-    source[0] = source[0].rstrip("\n") + fingerprint_cell(inputs)
+    chapter = chapter_of(app, docname)
+    for name in recorded_dependencies(chapter) or []:
+        app.env.note_dependency(str(chapter.root / name))
+    source[0] = keyed_text(chapter, source[0])
+
+
+def paired_notebooks(srcdir: Path) -> list[Path]:
+    """``.ipynb`` files beside a chapter of the same name (Jupytext pairs them in JupyterLab)."""
+    return sorted(p for p in Path(srcdir).rglob("*.ipynb")
+                  if p.with_suffix(".md").is_file() and not {".ipynb_checkpoints", "_build", ".venv"} & set(p.parts))
+
+
+def ignore_paired_notebooks(app, config) -> None:
+    """``config-inited``: a paired copy is not a second source of the chapter (Sphinx would stop
+    on "multiple files found"); the ``.md`` is the chapter."""
+    for path in paired_notebooks(app.srcdir):
+        config.exclude_patterns.append(path.relative_to(app.srcdir).as_posix())

@@ -13,7 +13,8 @@ from pathlib import Path
 
 import nbformat
 
-from .inputs import fingerprint_cell, notebook_inputs
+from ..execute import MARKER, keyed_text
+from .inputs import chapter_of
 
 PUBLISHED_BRANCH = "gh-pages"
 
@@ -34,15 +35,14 @@ def _executed(app, docname: str) -> nbformat.NotebookNode | None:
     from myst_nb.core.read import read_myst_markdown_notebook
     from myst_parser.config.main import MdParserConfig
 
-    text = Path(app.env.doc2path(docname)).read_text(encoding="utf-8")
-    text = text.rstrip("\n") + fingerprint_cell(notebook_inputs(text, app.config.datastory_data_path))
+    text = keyed_text(chapter_of(app, docname))
     notebook = read_myst_markdown_notebook(text, MdParserConfig())
     cache = get_cache(app.config.nb_execution_cache_path)
     try:
         _, merged = cache.merge_match_into_notebook(notebook)
     except KeyError:
         return None
-    merged.cells = [c for c in merged.cells if "Build inputs of this notebook" not in c.source]
+    merged.cells = [c for c in merged.cells if MARKER not in c.source]
     merged.metadata.pop("source_map", None)
     for number, cell in enumerate(merged.cells, start=1):
         cell["id"] = f"cell-{number}"  # nbformat would invent random ids, and builds would differ
