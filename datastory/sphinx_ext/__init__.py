@@ -12,6 +12,7 @@ import os
 from pathlib import Path
 
 from ..claims import ClaimRole
+from .cards import setup_cards
 from .chart_nodes import assign_chart_ids, chart, depart_chart_html, skip_chart, visit_chart_html
 from .data_pages import ClaimsLedger, DataDictionary, DataDownloads, Discrepancies, SourcesList
 from .downloads import write_downloads
@@ -156,6 +157,7 @@ def setup(app):
     app.connect("builder-inited", _add_static)
     app.connect("source-read", add_build_inputs)
     app.connect("doctree-read", assign_chart_ids)
+    setup_cards(app)
     app.connect("html-page-context", _page_assets)
     app.add_node(
         chart,
