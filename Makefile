@@ -5,7 +5,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: book serve test validate lint clean distclean chromium new-story check-links bench
+.PHONY: book lab serve test validate lint clean distclean chromium new-story add-table check-links bench package explore
 
 # The pins need Python 3.11 or newer; check before creating .venv, and remove a half-made one.
 $(BIN)/python:
@@ -21,8 +21,12 @@ $(VENV)/.runtime: requirements.txt pyproject.toml | $(BIN)/python
 	$(BIN)/pip install --quiet --no-deps -e .
 	touch $@
 
-$(VENV)/.dev: requirements-dev.txt requirements-lab.txt $(VENV)/.runtime
+$(VENV)/.dev: requirements-dev.txt requirements-lab.txt requirements-explore.txt $(VENV)/.runtime
 	$(BIN)/pip install --quiet -r requirements-dev.txt
+	touch $@
+
+$(VENV)/.lab: requirements-lab.txt $(VENV)/.runtime
+	$(BIN)/pip install --quiet -r requirements-lab.txt
 	touch $@
 
 book: $(VENV)/.runtime  ## build the site strictly into _build/html
@@ -30,6 +34,9 @@ book: $(VENV)/.runtime  ## build the site strictly into _build/html
 
 serve:  ## serve the built site on http://127.0.0.1:8000
 	$(BIN)/python -m http.server --bind 127.0.0.1 --directory _build/html 8000
+
+lab: $(VENV)/.lab  ## JupyterLab on 127.0.0.1 (URL with token printed): chapters open as notebooks, charts live
+	$(BIN)/python -m datastory.lab
 
 validate: $(VENV)/.runtime  ## check the data package
 	$(BIN)/python -m datastory validate
@@ -43,8 +50,26 @@ test: $(VENV)/.dev chromium  ## lint, then the whole suite: unit, build and brow
 	$(BIN)/ruff check datastory tests
 	$(BIN)/python -m pytest
 
+# Passed through the environment, so a title keeps its quotes and apostrophes exactly as typed.
+new-story add-table: export SLUG := $(SLUG)
+new-story add-table: export TITLE := $(TITLE)
+new-story add-table: export TABLE := $(TABLE)
+new-story add-table: export CSV := $(CSV)
 new-story: $(VENV)/.runtime  ## make new-story SLUG=07-my-story TITLE="My story" [TABLE=my_table]
-	$(BIN)/python -m datastory new-story "$(SLUG)" --title "$(TITLE)" $(if $(TABLE),--table "$(TABLE)")
+	$(BIN)/python -m datastory new-story "$$SLUG" --title "$$TITLE" $${TABLE:+--table "$$TABLE"}
+
+add-table: $(VENV)/.runtime  ## make add-table CSV=path/to/my_table.csv: add it to data/ with an inferred schema to edit
+	$(BIN)/python -m datastory add-table "$$CSV"
+
+package: $(VENV)/.runtime  ## the data package zip (README, citation, corrections), SQLite and Datasette metadata in _build/data-package
+	$(BIN)/python -m datastory package
+
+$(VENV)/.explore: requirements-explore.txt $(VENV)/.runtime
+	$(BIN)/pip install --quiet -r requirements-explore.txt
+	touch $@
+
+explore: $(VENV)/.explore  ## browse the data package in Datasette on http://127.0.0.1:8001
+	$(BIN)/python -m datastory explore --port 8001
 
 check-links: $(VENV)/.runtime  ## every internal link and anchor of _build/html resolves
 	$(BIN)/python -m datastory check-links

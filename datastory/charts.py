@@ -15,7 +15,7 @@ import io
 import altair as alt
 import vl_convert as vlc
 
-from . import chart_rules
+from . import chart_rules, jupyter
 
 MIME_TYPE = "application/vnd.datastory.chart+json"
 VEGA_LITE_VERSION = alt.SCHEMA_VERSION.lstrip("v").rsplit(".", 1)[0]
@@ -114,9 +114,11 @@ def bundle(spec: dict) -> dict:
 
 
 def render(spec: dict, **_options) -> dict:
-    """Altair renderer: our bundle for the site, SVG for Jupyter, the title for plain text."""
+    """Altair renderer: our bundle for the site, a live chart (where a notebook can draw one) and SVG
+    for Jupyter, the title for plain text."""
     data = bundle(spec)
-    return {MIME_TYPE: data, "image/svg+xml": data["svg"], "text/plain": f"<chart: {data['title']}>"}
+    return {MIME_TYPE: data, **jupyter.chart_outputs(data), "image/svg+xml": data["svg"],
+            "text/plain": f"<chart: {data['title']}>"}
 
 
 alt.renderers.register("datastory", render)
@@ -127,6 +129,7 @@ def enable() -> None:
     alt.theme.enable("datastory")
     alt.renderers.enable("datastory")
     alt.data_transformers.disable_max_rows()
+    jupyter.enable()
 
 
 def legend_highlight(field: str, name: str = "highlight") -> tuple[alt.Parameter, alt.ConditionalValueDefnumberExprRef]:

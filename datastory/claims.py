@@ -1,8 +1,11 @@
-"""Numbers in prose come from ``data/claims.csv``: the ``{claim}`` role and how a value reads.
+"""Numbers in prose come from ``data/claims.csv``: how a claimed figure reads, wherever it is read.
 
-Writing ``{claim}`ai-fund-usd``` in a page renders the formatted value, linked to its source's
-entry on the data page, with the verbatim quote on hover. An unknown id fails the build, so a
-figure cannot be typed into prose by accident and survive review.
+Writing ``{claim}`ai-fund-usd``` in a chapter renders the formatted value with its source and
+the verbatim quote on hover: on the site through the ``{claim}`` role
+(:mod:`datastory.sphinx_ext.claim_role`), in the exported notebooks as a Markdown link, and in
+JupyterLab through :mod:`datastory.jupyter`. All three read a claim through :func:`readings`.
+An unknown id fails the build, so a figure cannot be typed into prose by accident and survive
+review. This module needs neither Sphinx nor docutils, so it works in a notebook kernel anywhere.
 
 Certainty travels with the number: a claim that is not simply *reported* (an estimate, a
 forecast, a plan, a pledge, a disputed or an unverified figure) is followed by a visible
@@ -11,11 +14,13 @@ marker, "$11 billion (estimate)", whose meaning is in its tooltip.
 
 from __future__ import annotations
 
-import pandas as pd
-from docutils import nodes
-from sphinx.util.docutils import SphinxRole
+import functools
+from dataclasses import dataclass
+from pathlib import Path
 
-from .data import load
+import pandas as pd
+
+from .data import data_dir, load
 
 _PREFIX = {"USD": "$", "EUR": "€", "GBP": "£", "MYR": "RM", "HKD": "HK$", "INR": "₹"}
 _SUFFIX = {"CNY": " yuan", "JPY": " yen", "KRW": " won", "TWD": " Taiwan dollars"}
@@ -58,36 +63,55 @@ def format_value(value: float, unit: str, currency: str | None = None) -> str:
     )
 
 
-class ClaimRole(SphinxRole):
-    """``{claim}`id``` → the claim's value, linked to its source entry, and its certainty marker."""
+@dataclass(frozen=True)
+class Reading:
+    """One claim as a reader meets it: the figure, its certainty and its source."""
 
-    def run(self):
-        folder = self.env.app.config.datastory_data_path
-        claims = load("claims", folder).set_index("claim_id")
-        sources = load("sources", folder).set_index("source_id")
-        self.env.note_dependency(str(folder / "claims.csv"))
-        self.env.note_dependency(str(folder / "sources.csv"))
-        claim_id = self.text.strip()
-        if claim_id not in claims.index:
-            message = self.inliner.reporter.error(
-                f"unknown claim {claim_id!r}: add it to data/claims.csv (with source and quote) "
-                "or fix the id", line=self.lineno)
-            return [self.inliner.problematic(self.rawtext, self.rawtext, message)], [message]
-        claim = claims.loc[claim_id]
-        source = sources.loc[claim["source_id"]]
-        page = self.env.app.config.datastory_sources_page
-        uri = self.env.app.builder.get_relative_uri(self.env.docname, page) + f"#source-{claim['source_id']}"
-        text = format_value(claim["value"], claim["unit"], None if pd.isna(claim["currency"]) else claim["currency"])
-        qualifier = claim["qualifier"]
-        hover = f"\u201c{claim['quote']}\u201d \u2014 {source['publisher']}"
-        if marker(qualifier):
-            hover = f"{marker(qualifier).capitalize()}: {meaning(qualifier)} {hover}"
-        classes = ["claim", f"claim-{claim['status']}", f"claim-{qualifier}"]
-        node = nodes.reference(self.rawtext, text, refuri=uri, reftitle=hover, classes=classes)
-        node["claim_id"] = claim_id
-        if not marker(qualifier):
-            return [node], []
-        shown = f"({marker(qualifier)})"
-        note = nodes.abbreviation(shown, shown, explanation=meaning(qualifier),
-                                  classes=["claim-qualifier", f"claim-qualifier-{qualifier}"])
-        return [node, nodes.Text("\u00a0"), note], []
+    claim_id: str
+    text: str
+    status: str
+    qualifier: str
+    source_id: str
+    source_url: str
+    publisher: str
+    quote: str
+
+    @property
+    def marker(self) -> str:
+        return marker(self.qualifier)
+
+    @property
+    def hover(self) -> str:
+        """The verbatim quote and its publisher, after what the certainty marker means (if any)."""
+        quoted = f"\u201c{self.quote}\u201d \u2014 {self.publisher}"
+        return f"{self.marker.capitalize()}: {meaning(self.qualifier)} {quoted}" if self.marker else quoted
+
+    @property
+    def prose(self) -> str:
+        """The figure as plain text reads it: ``$11 billion (estimate)``."""
+        return f"{self.text}\u00a0({self.marker})" if self.marker else self.text
+
+
+def readings(folder: Path | None = None) -> dict[str, Reading]:
+    """Every claim of the data package by id, as prose reads it (computed once per process, like :func:`load`)."""
+    return _readings(str(folder or data_dir()))
+
+
+@functools.cache
+def _readings(folder: str) -> dict[str, Reading]:
+    claims = load("claims", Path(folder))
+    sources = load("sources", Path(folder)).set_index("source_id")
+    out = {}
+    for claim in claims.itertuples(index=False):
+        source = sources.loc[claim.source_id]
+        currency = None if pd.isna(claim.currency) else claim.currency
+        out[claim.claim_id] = Reading(
+            claim_id=claim.claim_id, text=format_value(claim.value, claim.unit, currency), status=claim.status,
+            qualifier=claim.qualifier, source_id=claim.source_id, source_url=source["url"],
+            publisher=source["publisher"], quote=claim.quote)
+    return out
+
+
+def unknown(claim_id: str) -> str:
+    """The error for a claim id that is not in the ledger, with what to do about it."""
+    return f"unknown claim {claim_id!r}: add it to data/claims.csv (with source and quote) or fix the id"

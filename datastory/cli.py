@@ -57,6 +57,74 @@ def cmd_new_story(args) -> int:
     return 0
 
 
+def cmd_add_table(args) -> int:
+    """Add a CSV to the data package with a schema inferred from it (types, required, enums, keys) to edit."""
+    from .infer import AddTableError, add_table
+
+    try:
+        resource = add_table(Path(args.root), Path(args.csv), args.name)
+    except AddTableError as error:
+        for problem in error.problems:
+            print(problem, file=sys.stderr)
+        raise UserError(str(error)) from None
+    print(f"added table {resource['name']!r} (data/{resource['path']}) to data/datapackage.json:")
+    for spec in resource["schema"]["fields"]:
+        rules = spec.get("constraints", {})
+        notes = [spec["type"], *(["required"] if rules.get("required") else []),
+                 *([f"enum {rules['enum']}"] if "enum" in rules else [])]
+        print(f"  {spec['name']}: {', '.join(notes)}")
+    if resource["schema"].get("primaryKey"):
+        print(f"  primary key: {', '.join(resource['schema']['primaryKey'])}")
+    print("Now edit its entry in data/datapackage.json: a title and description for the table, and for each "
+          "field what it means and its unit; keep or drop the suggested enums. Then `make validate`.")
+    return 0
+
+
+def _export(root: Path, out: Path) -> dict[str, Path]:
+    """Validate the package, then write the zip, README, SQLite database and Datasette metadata."""
+    from .data import open_package
+    from .export import export
+    from .identity import IdentityError, identity
+    from .validation import check_opened
+
+    package = open_package(root / "data")
+    problems = check_opened(package)
+    if problems:
+        for problem in problems:
+            print(problem, file=sys.stderr)
+        raise UserError(f"{len(problems)} problem(s) in the data package; nothing was exported")
+    try:
+        ident = identity(root)
+    except IdentityError as error:
+        raise UserError(str(error)) from None
+    return export(package, root, ident, out)
+
+
+def cmd_package(args) -> int:
+    """Write the data package zip (with its README), a SQLite database and Datasette metadata."""
+    written = _export(Path(args.root), Path(args.out))
+    for kind, path in written.items():
+        print(f"{kind}: {path}")
+    return 0
+
+
+def cmd_explore(args) -> int:
+    """Open the data package in Datasette on http://127.0.0.1:PORT (SQLite with keys, licence, sources)."""
+    import os
+    import shutil
+
+    written = _export(Path(args.root), Path(args.out))
+    datasette = shutil.which("datasette", path=str(Path(sys.executable).parent)) or shutil.which("datasette")
+    if datasette is None:
+        raise UserError("explore: Datasette is not installed; run `make explore` (it installs "
+                        "requirements-explore.txt) or pip install -r requirements-explore.txt")
+    command = [datasette, "serve", str(written["sqlite"]), "--metadata", str(written["metadata"]),
+               "--host", "127.0.0.1", "--port", str(args.port), "--setting", "default_page_size", "50"]
+    print(f"Datasette on http://127.0.0.1:{args.port}/ (Ctrl-C stops it)")
+    os.execv(datasette, command)
+    return 0  # not reached: Datasette replaces this process
+
+
 def cmd_check_links(args) -> int:
     """Check the built site: internal links and anchors resolve; source URLs are well-formed and unique."""
     from .data import load
@@ -89,6 +157,21 @@ def parser() -> argparse.ArgumentParser:
     story.add_argument("--table", help="also add an empty table of this name to the data package")
     story.add_argument("--root", default=".", help="book root (default: .)")
     story.set_defaults(run=cmd_new_story)
+    table = commands.add_parser("add-table", help=cmd_add_table.__doc__, description=cmd_add_table.__doc__)
+    table.add_argument("csv", help="your CSV file (UTF-8, comma-separated, a header row)")
+    table.add_argument("--name", help="table name (default: from the file name)")
+    table.add_argument("--root", default=".", help="repository root (default: .)")
+    table.set_defaults(run=cmd_add_table)
+    package = commands.add_parser("package", help=cmd_package.__doc__, description=cmd_package.__doc__)
+    package.add_argument("--root", default=".", help="repository root holding data/ and CITATION.cff (default: .)")
+    package.add_argument("--out", default="_build/data-package", help="folder to write (default: _build/data-package)")
+    package.set_defaults(run=cmd_package)
+    explore = commands.add_parser("explore", help=cmd_explore.__doc__, description=cmd_explore.__doc__)
+    explore.add_argument("--root", default=".", help="repository root (default: .)")
+    explore.add_argument("--out", default="_build/data-package", help="folder for the database (default: "
+                         "_build/data-package)")
+    explore.add_argument("--port", type=int, default=8001, help="port on 127.0.0.1 (default: 8001)")
+    explore.set_defaults(run=cmd_explore)
     links = commands.add_parser("check-links", help=cmd_check_links.__doc__, description=cmd_check_links.__doc__)
     links.add_argument("--site", default="_build/html", help="built site (default: _build/html)")
     links.add_argument("--data", default="data", help="data package folder (default: data)")

@@ -11,13 +11,14 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from ..claims import ClaimRole
 from .cards import setup_cards
 from .chart_nodes import assign_chart_ids, chart, depart_chart_html, skip_chart, visit_chart_html
+from .claim_role import ClaimRole
 from .data_pages import ClaimsLedger, DataDictionary, DataDownloads, Discrepancies, SourcesList
 from .downloads import write_downloads
 from .inputs import add_build_inputs, ignore_paired_notebooks
 from .notebooks import colab_opens_the_notebook, note_read, start_reading, write_notebooks
+from .placeholders import refuse_placeholders
 from .second_checks import SecondChecks
 from .sitemap import write_sitemap
 
@@ -155,6 +156,7 @@ def setup(app):
     app.connect("config-inited", ignore_paired_notebooks)
     app.connect("config-inited", _theme_macros_without_fontawesome_kit)
     app.connect("builder-inited", _add_static)
+    app.connect("source-read", refuse_placeholders)
     app.connect("source-read", add_build_inputs)
     app.connect("doctree-read", assign_chart_ids)
     setup_cards(app)

@@ -123,19 +123,26 @@ class Discrepancies(SphinxDirective):
 
 
 class DataDownloads(SphinxDirective):
-    """Links to the whole package as one zip and to each table's CSV (copied at build time)."""
+    """Links to the whole package as one zip, as a SQLite database, and to each table's CSV."""
 
     def run(self):
-        from .downloads import DOWNLOAD_DIR, ZIP_NAME
+        from ..data import open_package
+        from ..export import names
+        from .downloads import DOWNLOAD_DIR
 
-        folder = self.config.datastory_data_path
+        package = open_package(self.config.datastory_data_path)
+        zip_name, db_name = names(package)
         root = "../" * self.env.docname.count("/")
         items = nodes.bullet_list()
-        whole = nodes.paragraph()
-        whole += nodes.reference("", f"The whole data package ({ZIP_NAME})", refuri=f"{root}{DOWNLOAD_DIR}/{ZIP_NAME}")
-        whole += nodes.Text(": descriptor, every CSV, README and licence.")
-        items += nodes.list_item("", whole)
-        for res in read_descriptor(folder)["resources"]:
+        for name, what in ((zip_name, ": descriptor, every CSV, a README that explains each field, the citation "
+                            "and the corrections log."),
+                           (db_name, ": the same tables as one SQLite database, with primary and foreign keys "
+                            "(open it with Datasette or any SQLite tool).")):
+            para = nodes.paragraph()
+            para += nodes.reference("", name, refuri=f"{root}{DOWNLOAD_DIR}/{name}")
+            para += nodes.Text(what)
+            items += nodes.list_item("", para)
+        for res in package.resources:
             para = nodes.paragraph()
             para += nodes.reference("", res["path"], refuri=f"{root}{DOWNLOAD_DIR}/{res['path']}")
             para += nodes.Text(f" — {res['title']}")

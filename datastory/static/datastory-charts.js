@@ -119,6 +119,9 @@
       .observe(document.documentElement, { attributes: true, attributeFilter: ["data-theme"] });
   }
 
+  /* Jupyter outputs arrive after the page has loaded: datastory.jupyter draws each one with this. */
+  window.datastoryCharts = { draw: draw };
+
   if (document.readyState === "loading") {
     document.addEventListener("DOMContentLoaded", start);
   } else {
