@@ -29,7 +29,7 @@ def toc_parts() -> dict[str, list[str]]:
 def chapters() -> list[Path]:
     """Every page of the story and the sidelines that is a notebook, plus the landing page."""
     parts = toc_parts()
-    files = ["book/index"] + parts["The story"] + parts["Around the story"]
+    files = ["book/index"] + parts["The story"] + parts.get("Around the story", [])
     return [ROOT / f"{name}.md" for name in files if (ROOT / f"{name}.md").read_text().startswith("---\njupytext")]
 
 
@@ -65,6 +65,14 @@ def test_each_page_opens_with_a_short_standfirst_then_its_lead_chart(page):
         between = between.replace(hidden.group(0), "")
     assert between.strip() == "", f"{page.name}: only hidden setup cells may stand between the standfirst and " \
         f"the lead chart, found {between.strip()[:80]!r}"
+
+
+def test_a_converted_figure_reads_no_more_precise_than_its_rate():
+    from datastory.claims import readings
+
+    derived = readings()["compute-bytedance-plan-usd-derived"]
+    assert derived.status == "derived" and derived.text == "$21 billion"  # 150bn yuan at one day's rate
+    assert readings()["ai-fund-cny"].text == "60.06 billion yuan"  # a stated figure keeps its digits
 
 
 # --- In the browser -------------------------------------------------------------------------------------------
