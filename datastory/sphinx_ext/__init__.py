@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from .cards import setup_cards
 from .chart_nodes import assign_chart_ids, chart, depart_chart_html, skip_chart, visit_chart_html
 from .claim_role import ClaimRole
 from .data_pages import ClaimsLedger, CorrectionsLog, DataDictionary, DataDownloads, Discrepancies, SourcesList
@@ -108,6 +109,7 @@ def setup(app):
     app.connect("source-read", refuse_placeholders)
     app.connect("source-read", add_build_inputs)
     app.connect("doctree-read", assign_chart_ids)
+    setup_cards(app)
     app.connect("html-page-context", _page_assets)
     app.add_node(
         chart,
