@@ -207,7 +207,7 @@ def test_every_page_holds_a_strict_csp_with_zero_violations(chromium, strict, si
         if page.locator(".ds-filter input").count():
             page.locator(".ds-filter input").first.fill("fund")
         if page.locator("figure.ds-chart .role-mark path").count():
-            page.locator("figure.ds-chart .role-mark path").first.hover()
+            page.locator("figure.ds-chart .role-mark path").first.hover(force=True)  # tooltips draw too
         found = page.evaluate("window.__csp") + console
         if found:
             violations[path] = found
