@@ -106,7 +106,7 @@ def _only_strong(paragraph: nodes.paragraph) -> bool:
 
 
 def add_byline(app, doctree, docname: str) -> None:
-    """``doctree-resolved``: mark the standfirst and put the byline under the headline."""
+    """``doctree-resolved``: put the byline under the headline and mark the standfirst."""
     if app.builder.format != "html" or not hasattr(app, "datastory_history"):
         return
     section = next(iter(doctree.findall(nodes.section)), None)
@@ -117,12 +117,11 @@ def add_byline(app, doctree, docname: str) -> None:
     dates = app.datastory_history.page(source, reads)
     story = docname == app.config.root_doc or is_chapter(app, docname)
     minutes = reading_minutes(doctree) if story else None  # reference pages are not read end to end
-    position = 1
     first = section[1] if len(section) > 1 else None
     if isinstance(first, nodes.paragraph) and _only_strong(first):
         first["classes"].append("ds-standfirst")
-        position = 2
-    section.insert(position, nodes.raw("", byline_html(app, dates, minutes), format="html"))
+    # under the headline, so the standfirst leads straight into the lead chart
+    section.insert(1, nodes.raw("", byline_html(app, dates, minutes), format="html"))
     app.datastory_pages[docname] = {"dates": dates}
 
 
