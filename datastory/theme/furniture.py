@@ -107,16 +107,15 @@ def _only_strong(paragraph: nodes.paragraph) -> bool:
 
 def add_byline(app, doctree, docname: str) -> None:
     """``doctree-resolved``: put the byline under the headline and mark the standfirst."""
-    if app.builder.format != "html" or not hasattr(app, "datastory_history"):
-        return
+    if app.builder.format != "html" or not hasattr(app, "datastory_history") or docname == app.config.root_doc:
+        return  # the landing page is the front page: headline, standfirst, lead chart; bylines are on chapters
     section = next(iter(doctree.findall(nodes.section)), None)
     if section is None or not section.children or not isinstance(section[0], nodes.title):
         return
     source = Path(app.env.doc2path(docname))
     reads = data_files(app, docname)
     dates = app.datastory_history.page(source, reads)
-    story = docname == app.config.root_doc or is_chapter(app, docname)
-    minutes = reading_minutes(doctree) if story else None  # reference pages are not read end to end
+    minutes = reading_minutes(doctree) if is_chapter(app, docname) else None  # reference pages are not read end to end
     first = section[1] if len(section) > 1 else None
     if isinstance(first, nodes.paragraph) and _only_strong(first):
         first["classes"].append("ds-standfirst")
