@@ -40,7 +40,7 @@ def cmd_build(args) -> int:
     """Build the site strictly into _build/html (atomically: a failed build publishes nothing)."""
     from .build import main_build
 
-    return main_build(Path(args.root))
+    return USER_ERROR if main_build(Path(args.root)) else 0  # a failed build is the content's, told in words
 
 
 def cmd_new_story(args) -> int:

@@ -134,3 +134,26 @@ def each_larger_than_the_last(rows: pd.DataFrame, value: str = "amount", *, curr
     """True when, in the given order, every comparable row is larger than the one before."""
     quantities = _quantities(rows, value, currency)
     return all(later.value > earlier.value for earlier, later in zip(quantities, quantities[1:], strict=False))
+
+
+def total(rows: pd.DataFrame, value: str = "amount", *, currency: str | None = None) -> dict:
+    """Comparable rows added up, as one row ("ByteDance and Tencent combined")."""
+    quantities = _quantities(rows, value, currency)
+    first = quantities[0]
+    return {"row_id": " + ".join(q.name for q in quantities), value: sum(q.value for q in quantities),
+            "unit": "one", "measure": first.measure, "basis": first.basis, "currency": first.currency,
+            "fx_rate_id": "stated" if currency else None}
+
+
+def say(key: str, phrase: str) -> str:
+    """Hand a computed phrase to the page's prose (MyST-NB ``glue``; ``{glue:text}`key``` in the text).
+
+    Outside a book build (JupyterLab, Colab) there is no page to paste into, so the phrase is
+    only returned.
+    """
+    try:
+        from myst_nb import glue
+    except ImportError:
+        return phrase
+    glue(key, phrase, display=False)
+    return phrase

@@ -138,9 +138,31 @@ def check_table(package: Package, name: str) -> list[Problem]:
     return [*table.problems, *_constraint_problems(table), *_key_problems(table, package)]
 
 
+def _identity_problems(package: Package) -> Iterator[Problem]:
+    """The descriptor's licence and contributors repeat CITATION.cff (Frictionless wants them); they must agree."""
+    from .identity import CITATION, IdentityError, identity
+
+    root = package.folder.parent
+    if not (root / CITATION).is_file() or not package.resources:
+        return
+    try:
+        ident = identity(root)
+    except IdentityError as error:
+        yield Problem(CITATION, None, None, str(error).removeprefix(f"{CITATION}: "))
+        return
+    names = [lic.get("name") for lic in package.descriptor.get("licenses", [])]
+    if names and ident.licence_data not in names:
+        yield Problem("data/datapackage.json", None, None, f"'licenses' names {', '.join(map(str, names))} but "
+                      f"CITATION.cff licenses the data {ident.licence_data}; make them agree")
+    titles = [c.get("title") for c in package.descriptor.get("contributors", [])]
+    if titles and sorted(titles) != sorted(ident.authors):
+        yield Problem("data/datapackage.json", None, None, f"'contributors' are {', '.join(map(str, titles))} but "
+                      f"CITATION.cff's authors are {', '.join(ident.authors)}; make them agree")
+
+
 def check_opened(package: Package) -> list[Problem]:
     """Every problem in an opened package, each table checked once; meaning on the sound tables."""
-    problems = list(package.problems)
+    problems = [*package.problems, *_identity_problems(package)]
     sound = set()
     for res in package.resources:
         if not package.readable(res):

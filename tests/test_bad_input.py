@@ -135,6 +135,8 @@ CASES = {
                                   "data/fx_rates.csv:2:9", "is too long (301 characters)", None),
     "integer-like year in a date column": (lambda d: set_cell(d / "fx_rates.csv", 2, "date", "2014"),
                                            "data/fx_rates.csv:2:5", "is not a valid date", None),
+    "descriptor licence disagrees with CITATION.cff": (lambda d: descriptor(d, lambda p: p["licenses"][0].update(
+        name="CC0-1.0")), "data/datapackage.json", "CITATION.cff licenses the data CC-BY-4.0", 1),
 }
 
 
@@ -166,6 +168,7 @@ ALL = {**{name: (breaker, f"data/{where}", words, None) for name, (_, breaker, w
 
 @pytest.fixture
 def data(tmp_path) -> Path:
+    shutil.copy(ROOT / "CITATION.cff", tmp_path / "CITATION.cff")
     return Path(shutil.copytree(ROOT / "data", tmp_path / "data"))
 
 
@@ -234,6 +237,7 @@ if __name__ == "__main__":  # the table of bad inputs tried: case | exit code | 
     print("| case | exit | message |\n|---|---|---|")
     for name, (breaker, where, words, _) in ALL.items():
         with tempfile.TemporaryDirectory() as tmp:
+            shutil.copy(ROOT / "CITATION.cff", Path(tmp) / "CITATION.cff")
             folder = Path(shutil.copytree(ROOT / "data", Path(tmp) / "data"))
             breaker(folder)
             err = io.StringIO()

@@ -56,7 +56,7 @@ def test_story_on_a_new_empty_table_fails_validation_naming_the_table(tmp_path):
     made = new_story(root, "07-chip-imports", "--title", "Chips", "--table", "chip_imports")
     assert made.returncode == 0, made.stderr
     result = run_build(root)
-    assert result.returncode != 0
+    assert result.returncode == 2
     assert "data/chip_imports.csv:1: the table has a header but no rows" in result.stderr
     assert "Traceback" not in result.stderr
 

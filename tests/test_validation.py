@@ -107,3 +107,14 @@ def test_cli_exits_nonzero_and_names_the_problem(data):
                             capture_output=True, text=True)
     assert result.returncode == 2 and "Traceback" not in result.stderr
     assert "data/claims.csv:2:2" in result.stderr and "1 problem(s)" in result.stderr
+
+
+def test_data_layer_never_imports_the_checks():
+    """One direction only: the checks take the opened package; loading a table runs none of them."""
+    code = ("import sys; from datastory.data import load; load('claims'); "
+            "print(sorted(m for m in sys.modules if m.startswith('datastory.')))")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True)
+    loaded = result.stdout
+    assert "datastory.data" in loaded
+    for checks in ("datastory.validation", "datastory.provenance", "datastory.checks"):
+        assert f"'{checks}'" not in loaded, loaded
