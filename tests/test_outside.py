@@ -89,7 +89,7 @@ def test_a_downloaded_notebook_runs_on_its_own_where_colab_would(built_site, chr
     exported = sorted((site / "_sources" / "notebooks").glob("*.ipynb"))
     assert exported, "the build exported no notebooks"
     python = clean_venv(tmp_path / "colab", *COLAB_HAS)
-    missing = subprocess.run([str(python), "-c", "import datastory"], capture_output=True, text=True)
+    missing = subprocess.run([str(python), "-c", "import datastory"], cwd=tmp_path, capture_output=True, text=True)
     assert missing.returncode != 0  # the environment starts without our package
 
     work = tmp_path / "content"  # like Colab's /content: no repository around it
