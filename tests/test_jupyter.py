@@ -112,8 +112,8 @@ def lab(tmp_path):
         assert url, "make lab printed no URL with a token:\n" + "".join(lines)
         yield root, url, home
     finally:
-        server.terminate()
-        server.wait(timeout=30)
+        server.terminate()  # make lab stops JupyterLab, which stops its kernels
+        server.wait(timeout=60)
 
 
 CHART_TEXTS = ("() => Array.from(document.querySelectorAll('.jp-OutputArea figure.ds-chart svg text'))"
