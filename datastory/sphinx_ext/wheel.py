@@ -5,8 +5,8 @@ Jupyter — so their first cell installs this package from the published site, w
 confused with the unrelated ``datastory`` project on PyPI. Its distribution name is
 ``pyproject.toml``'s; pip fetches the dependencies declared there.
 
-The wheel is built offline (``pip wheel --no-build-isolation --no-index`` from a copy of the
-package sources, with setuptools from requirements.txt) with fixed timestamps, so two builds
+The wheel is built offline (flit_core's build hook, pinned in requirements.txt, on a copy of the
+package sources) with fixed timestamps, so two builds
 of one commit publish the same bytes; it is rebuilt only when the package's files change.
 """
 
@@ -57,14 +57,16 @@ def build_wheel(root: Path, cache: Path) -> Path:
             else:
                 shutil.copy(path, source / path.name)
         out = Path(tmp) / "wheel"
+        out.mkdir()
+        # flit_core's PEP 517 hook, as `pip wheel --no-build-isolation` would call it, without pip
         result = subprocess.run(
-            [sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "--no-build-isolation", "--no-index",
-             "--wheel-dir", str(out), str(source)],
-            capture_output=True, text=True, env={**os.environ, "SOURCE_DATE_EPOCH": SOURCE_DATE_EPOCH})
+            [sys.executable, "-c", "import sys; from flit_core import buildapi; buildapi.build_wheel(sys.argv[1])",
+             str(out)], cwd=source, capture_output=True, text=True,
+            env={**os.environ, "SOURCE_DATE_EPOCH": SOURCE_DATE_EPOCH})
         wheels = sorted(out.glob("*.whl"))
         if result.returncode != 0 or not wheels:
             raise ExtensionError("could not build the package's wheel for the downloadable notebooks "
-                                 "(is setuptools from requirements.txt installed? run: make book):\n"
+                                 "(is flit_core from requirements.txt installed? run: make book):\n"
                                  + result.stdout[-2000:] + result.stderr[-2000:])
         shutil.rmtree(cache, ignore_errors=True)  # keep only the current wheel
         folder.mkdir(parents=True)
