@@ -67,13 +67,17 @@ def test_chart_page_has_chart_data_and_fallback(built_site):
 def test_failing_cell_fails_the_build_and_names_notebook_and_cell(tmp_path, built_site):
     root = copy_repo(tmp_path / "repo", cache_from=built_site)
     notebook = root / "notebooks" / "01-state-venture-capitalist.md"
-    notebook.write_text(notebook.read_text().replace(
-        'funds = load("state_funds")', 'funds = load("state_funds")\nraise RuntimeError("deliberate failure")'))
+    text, count = re.subn(r'^(funds = load\("state_funds"\).*)$', r'\1\nraise RuntimeError("deliberate failure")',
+                          notebook.read_text(), count=1, flags=re.M)
+    assert count == 1
+    notebook.write_text(text)
     result = run_build(root)
     assert result.returncode != 0
-    line = notebook.read_text().splitlines().index('raise RuntimeError("deliberate failure")') + 1
-    assert (f"notebooks/01-state-venture-capitalist.md:{line}: code cell 2 raised RuntimeError: deliberate failure"
-            in result.stderr)
+    lines = notebook.read_text().splitlines()
+    line = lines.index('raise RuntimeError("deliberate failure")') + 1
+    cell = sum(text.startswith("```{code-cell}") for text in lines[:line])
+    assert (f"notebooks/01-state-venture-capitalist.md:{line}: code cell {cell} raised RuntimeError: "
+            "deliberate failure" in result.stderr)
     assert "deliberate failure" in result.stderr
     assert not (root / "_build" / "html").exists()
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from .cards import setup_cards
 from .chart_nodes import assign_chart_ids, chart, depart_chart_html, skip_chart, visit_chart_html
 from .claim_role import ClaimRole
 from .data_pages import ClaimsLedger, DataDictionary, DataDownloads, Discrepancies, SourcesList
@@ -158,6 +159,7 @@ def setup(app):
     app.connect("source-read", refuse_placeholders)
     app.connect("source-read", add_build_inputs)
     app.connect("doctree-read", assign_chart_ids)
+    setup_cards(app)
     app.connect("html-page-context", _page_assets)
     app.add_node(
         chart,
