@@ -210,19 +210,26 @@ ESTIMATE_MARKER = re.compile(r'<a [^>]*class="[^"]*claim-estimate[^"]*"[^>]*>([^
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("page", ["book/index.html", "notebooks/04-compute.html"])
-def test_estimate_renders_its_qualifier_in_the_html(built_site, page):
-    claims = load("claims", built_site / "data").set_index("claim_id")
-    assert claims.loc["bytedance-infra-2024-nyt", "qualifier"] == "estimate"
-    html = (built_site / "_build" / "html" / page).read_text(encoding="utf-8")
-    shown = ESTIMATE_MARKER.findall(html)
-    assert ("$11 billion", claims_meaning("estimate")) in shown, shown
-
-
-def claims_meaning(qualifier: str) -> str:
+def test_estimate_renders_its_qualifier_in_the_html(built_site):
     from datastory.claims import meaning
 
-    return meaning(qualifier)
+    claims = load("claims", built_site / "data").set_index("claim_id")
+    assert claims.loc["bytedance-infra-2024-nyt", "qualifier"] == "estimate"
+    html = (built_site / "_build" / "html" / "notebooks" / "04-compute.html").read_text(encoding="utf-8")
+    assert ("$11 billion", meaning("estimate")) in ESTIMATE_MARKER.findall(html)
+
+
+@pytest.mark.slow
+def test_landing_page_numbers_carry_their_certainty(built_site):
+    """Every figure on the landing page that is not simply reported shows its qualifier's marker."""
+    claims = load("claims", built_site / "data").set_index("claim_id")
+    source = (built_site / "book" / "index.md").read_text(encoding="utf-8")
+    used = set(re.findall(r"\{claim\}`([^`]+)`", source)) | set(re.findall(r"^([a-z0-9-]+) \| ", source, re.M))
+    qualified = {claims.loc[c, "qualifier"] for c in used} - {"reported"}
+    html = (built_site / "_build" / "html" / "book" / "index.html").read_text(encoding="utf-8")
+    assert qualified, "the landing page should state at least one estimate, plan or disputed figure"
+    for qualifier in qualified:
+        assert f'<abbr class="claim-qualifier claim-qualifier-{qualifier}"' in html, qualifier
 
 
 @pytest.mark.slow
