@@ -287,7 +287,7 @@ def test_figures_break_out_to_page_and_screen_width(chromium, strict):
     page.goto(f"{strict}/{CHAPTER}")
     _charts_drawn(page)
     widths = page.evaluate("""() => {
-        const article = document.querySelector('main p').getBoundingClientRect().width;
+        const article = document.querySelector('main section > p:not(.ds-standfirst)').getBoundingClientRect().width;
         const figure = document.querySelector('figure.ds-chart');
         const body = figure.querySelector('.ds-chart__view').getBoundingClientRect().width;
         figure.classList.add('ds-figure--page');
