@@ -260,3 +260,20 @@ def test_exported_claims_are_linked_figures_with_their_dollars_escaped():
     assert text.startswith("Nearly [\\$") and f"(<{reading.source_url}> \"" in text and "{claim}" not in text
     with pytest.raises(ValueError, match="unknown claim 'no-such-claim'"):
         resolve_claims("{claim}`no-such-claim`", ROOT / "data")
+
+
+def test_exported_notebooks_write_out_glued_values():
+    import nbformat
+
+    from datastory.sphinx_ext.notebooks import standalone
+
+    notebook = nbformat.v4.new_notebook(cells=[
+        nbformat.v4.new_markdown_cell("It grew {glue:text}`ratio`, to {glue:text}`amount`."),
+        nbformat.v4.new_code_cell("glue(...)", outputs=[
+            nbformat.v4.new_output("display_data", data={"application/papermill.record/text/plain": repr(name)},
+                                   metadata={"scrapbook": {"name": key}})
+            for key, name in (("ratio", "about six times"), ("amount", "$8.3 billion"))])])
+    setup = nbformat.v4.new_code_cell("# setup")
+    out = standalone(notebook, setup, ROOT / "data")
+    assert out.cells[0] is setup
+    assert out.cells[1].source == "It grew about six times, to \\$8.3 billion."

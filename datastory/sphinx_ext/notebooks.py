@@ -13,6 +13,7 @@ wheel :mod:`.wheel` publishes) and fetches the data package from the site, cache
 
 from __future__ import annotations
 
+import ast
 import hashlib
 import re
 from pathlib import Path
@@ -101,11 +102,34 @@ def setup_cell(app, wheel: str) -> nbformat.NotebookNode:
     return cell
 
 
+GLUE = re.compile(r"\{glue(?::text)?\}`([^`]+)`")
+GLUE_TEXT = "application/papermill.record/text/plain"
+
+
+def glued(notebook: nbformat.NotebookNode) -> dict[str, str]:
+    """Values the chapter glued (myst-nb ``glue``) for its prose, by name, as text."""
+    values = {}
+    for cell in notebook.cells:
+        for output in cell.get("outputs", []):
+            name = output.get("metadata", {}).get("scrapbook", {}).get("name")
+            if name and GLUE_TEXT in output.get("data", {}):
+                text = output["data"][GLUE_TEXT]
+                try:
+                    value = ast.literal_eval(text)
+                except (ValueError, SyntaxError):
+                    value = text
+                values[name] = str(value)
+    return values
+
+
 def standalone(notebook: nbformat.NotebookNode, setup: nbformat.NotebookNode, folder: Path) -> nbformat.NotebookNode:
-    """The notebook as it must read and run outside the site: claims resolved, setup cell first."""
+    """The notebook as it must read and run outside the site: claims and glued values written out,
+    setup cell first."""
+    values = glued(notebook)
     for cell in notebook.cells:
         if cell.cell_type == "markdown":
-            cell.source = resolve_claims(cell.source, folder)
+            cell.source = GLUE.sub(lambda m: values.get(m.group(1).strip(), m.group(0)).replace("$", "\\$"),
+                                   resolve_claims(cell.source, folder))
     notebook.cells.insert(0, setup)
     return notebook
 
