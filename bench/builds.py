@@ -1,11 +1,12 @@
 """The two sites under test, built and edited in temporary folders.
 
 OURS is a copy of the repository built with ``python -m datastory build`` (strict, atomic,
-jupyter-cache with build-input fingerprints). BASELINE is the same chapters as Jupyter Book 1
-and Altair render them by default: notebooks/, book/ and data/ copied, a default
-``_config.yml`` (title and ``execute_notebooks: cache`` only), the same ``_toc.yml``, and each
-notebook's ``charts.enable()`` cell removed so Altair's default renderer (HTML that loads
-vega, vega-lite and vega-embed from cdn.jsdelivr.net) draws the charts.
+stale notebooks executed in parallel and cached under their dependency files' hashes).
+BASELINE is the same chapters as Jupyter Book 1 and Altair render them by default:
+notebooks/, book/ and data/ copied, a default ``_config.yml`` (title and
+``execute_notebooks: cache`` only), the same ``_toc.yml``, and each notebook's
+``charts.enable()`` cell removed so Altair's default renderer (HTML that loads vega,
+vega-lite and vega-embed from cdn.jsdelivr.net) draws the charts.
 """
 
 from __future__ import annotations
@@ -30,8 +31,10 @@ COPY_IGNORE = shutil.ignore_patterns(".git", ".venv", "_build", "__pycache__", "
 EDITED_NOTEBOOK = "notebooks/06-trade-markets.md"
 EDITED_CSV = "data/trade.csv"
 _ENABLE = re.compile(r"^charts\.enable\(\)[ \t]*$", re.M)
-_EXECUTING = re.compile(r"Executing notebook")
-_EXECUTED = re.compile(r"Executed notebook in ([0-9.]+) seconds")
+#: One line per executed notebook: myst-nb's (the baseline) and ours.
+_EXECUTED = re.compile(r"Executed notebook in ([0-9.]+) seconds|^\S+\.md: executed in ([0-9.]+) s$", re.M)
+#: Ours names its worker pool; myst-nb executes one notebook at a time.
+_WORKERS = re.compile(r"executed \d+ notebook\(s\) in [0-9.]+ s on (\d+) worker")
 
 
 class BuildFailed(RuntimeError):
@@ -42,8 +45,9 @@ class BuildFailed(RuntimeError):
 class BuildRun:
     wall: float  # seconds
     cpu: float  # user + sys seconds of the build and every process it started and waited for
-    executed: int  # notebooks executed (lines "Executing notebook" in the log)
-    exec_seconds: float  # sum of myst-nb's "Executed notebook in X seconds"
+    executed: int  # notebooks executed (one log line each)
+    exec_seconds: float  # sum of the per-notebook execution times in the log
+    kernels: int  # notebooks executing at once (ours: its worker pool; myst-nb: 1)
     log: str
 
     @property
@@ -108,8 +112,10 @@ def run_build(kind: str, root: Path, log: Path) -> BuildRun:
     if result.returncode != 0:
         raise BuildFailed(f"{kind} build in {root} failed (exit {result.returncode}); log {log}:\n{text[-3000:]}")
     cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
-    return BuildRun(wall=wall, cpu=cpu, executed=len(_EXECUTING.findall(text)),
-                    exec_seconds=sum(float(x) for x in _EXECUTED.findall(text)), log=log.name)
+    times = [float(a or b) for a, b in _EXECUTED.findall(text)]
+    workers = _WORKERS.search(text)
+    kernels = int(workers.group(1)) if workers else min(1, len(times))
+    return BuildRun(wall=wall, cpu=cpu, executed=len(times), exec_seconds=sum(times), kernels=kernels, log=log.name)
 
 
 def clean(root: Path) -> None:

@@ -15,10 +15,11 @@ import time
 from pathlib import Path
 
 CODE = r"""
-import functools, json, shutil, sys, time
+import functools, json, sys, time
 from pathlib import Path
 t0 = time.perf_counter()
 import datastory.build as build_module
+import datastory.execute as execute_module
 import datastory.validation as validation
 import datastory.sphinx_ext as ext
 import jupyter_book.sphinx as jb_sphinx
@@ -42,7 +43,7 @@ def timed(label, function):
 
 build_module.check_config = timed("config", build_module.check_config)
 validation.check_package = timed("validate", validation.check_package)
-shutil.copytree = timed("copytree", shutil.copytree)
+execute_module.execute = timed("execute", execute_module.execute)
 jb_sphinx.build_sphinx = timed("sphinx", jb_sphinx.build_sphinx)
 sphinx_app.Sphinx.__init__ = timed("sphinx_init", sphinx_app.Sphinx.__init__)
 sphinx_app.Sphinx.build = timed("sphinx_build", sphinx_app.Sphinx.build)
@@ -61,7 +62,7 @@ STEPS = [
     ("imports", "interpreter imports before build() (datastory, Jupyter Book, Sphinx)"),
     ("config", "config check against Jupyter Book's key list"),
     ("validate", "data package validation (frictionless + provenance)"),
-    ("copytree", "copy of _build/html to staging (and any other copytree)"),
+    ("execute", "notebooks: cache check, stale ones executed in the worker pool"),
     ("sphinx_init", "Sphinx start-up: config, extensions, pickled environment"),
     ("sphinx_build", "Sphinx incremental read + write + build-finished hooks"),
     ("write_notebooks", "  of which: executed .ipynb export (write_notebooks)"),

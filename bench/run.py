@@ -44,12 +44,17 @@ PACKAGES = ["jupyter-book", "sphinx", "myst-nb", "jupyter-cache", "sphinx-book-t
 KB = 1000  # bytes; all byte figures are in kB of 1000 bytes
 
 TARGETS = {
-    "page_total": 0.40,  # heaviest page total bytes <= 40% of the baseline's
+    "page_total": 0.30,  # heaviest page total bytes <= 30% of the baseline's (issue 13: our own light theme)
     "runtime": 0.65,  # chart runtime bytes <= 65% of vega + vega-lite + vega-embed
-    "noop_vs_cold": 0.10,  # no-op rebuild <= 10% of our cold build (and no slower than the baseline's)
+    "cold_vs_baseline": 1.0,  # cold build no slower than the baseline's, on the cores this machine has
+    "noop_vs_baseline": 0.50,  # no-op rebuild <= 50% of the baseline's
+    "noop_vs_cold": 0.10,  # no-op rebuild <= 10% of our cold build
     "chart_data_gzip": 100 * KB,  # per page
     "charts_drawn_ms": 1000,  # heaviest page
 }
+
+
+PAGE_TARGET = f"heaviest page total bytes <= {TARGETS['page_total']:.0%} of baseline's (raw and gzip)"
 
 
 class Progress:
@@ -110,6 +115,7 @@ def _stats(values: list[float]) -> dict:
 def _summary(runs: list[builds.BuildRun]) -> dict:
     return {"wall": _stats([r.wall for r in runs]), "cpu": _stats([r.cpu for r in runs]),
             "executed": sorted({r.executed for r in runs}), "utilisation": _stats([r.utilisation for r in runs]),
+            "kernels": max(r.kernels for r in runs),
             "runs": [r.as_dict() for r in runs]}
 
 
@@ -126,8 +132,8 @@ def time_builds(sites: dict[str, Path], label: str, runs: int, logs: Path, progr
             out[kind].append(result)
             name = "ours" if kind == "ours" else BASELINE_LABEL
             progress.step(f"{label} build, {name}, run {run}/{runs}{f' ({what})' if what else ''}: "
-                          f"{result.wall:.1f} s wall, {result.executed} notebook(s) executed, "
-                          f"CPU {result.utilisation:.2f} cores")
+                          f"{result.wall:.1f} s wall, {result.executed} notebook(s) executed "
+                          f"({result.kernels} at once), CPU {result.utilisation:.2f} cores")
     return {kind: _summary(results) for kind, results in out.items()}
 
 
@@ -208,7 +214,7 @@ def scale_run(sizes: list[int], work: Path, logs: Path, progress: Progress) -> l
         result = builds.run_build("ours", root, logs / f"SYNTHETIC-{n}.log")
         rows.append({"notebooks": n, "charts": 3 * n, **result.as_dict()})
         progress.step(f"SYNTHETIC scale run, {n} notebooks x 3 charts: {result.wall:.1f} s "
-                      f"({result.wall / n:.2f} s/notebook, {result.executed} executed, "
+                      f"({result.wall / n:.2f} s/notebook, {result.executed} executed, {result.kernels} at a time, "
                       f"CPU {result.utilisation:.2f} cores)")
         shutil.rmtree(root, ignore_errors=True)
     return rows
@@ -229,7 +235,10 @@ def _secs(summary: dict) -> str:
     spread = f" ({w['min']:.1f}–{w['max']:.1f})" if len(w["runs"]) > 1 else ""
     executed = "/".join(str(e) for e in summary["executed"])
     execs = statistics.median(r["exec_seconds"] for r in summary["runs"])
-    return f"{w['median']:.1f} s{spread} · {executed} nb" + (f" ({execs:.1f} s executing)" if execs else "")
+    at_once = f", {summary['kernels']} at a time" if summary.get("kernels", 0) > 1 else ""
+    return (f"{w['median']:.1f} s{spread} · {executed} nb"
+            + (f" ({execs:.1f} s executing{at_once})" if execs else "")
+            + f" · CPU {summary['utilisation']['median']:.2f} cores")
 
 
 def targets(results: dict) -> list[tuple[str, str, str]]:
@@ -240,11 +249,11 @@ def targets(results: dict) -> list[tuple[str, str, str]]:
         page = b["heaviest"]
         ours, base = b["pages"]["ours"][page], b["pages"]["baseline"][page]
         if b.get("npm_note"):
-            rows.append(("heaviest page total bytes <= 40% of baseline's", b["npm_note"], "not measured"))
+            rows.append((PAGE_TARGET, b["npm_note"], "not measured"))
         else:
             raw, packed = ours["total_raw"] / base["total_raw"], ours["total_gzip"] / base["total_gzip"]
             ok = raw <= TARGETS["page_total"] and packed <= TARGETS["page_total"]
-            rows.append(("heaviest page total bytes <= 40% of baseline's",
+            rows.append((PAGE_TARGET,
                          f"{page}: {raw:.1%} raw, {packed:.1%} gzip", "met" if ok else "NOT met"))
             rt = b["runtime"]
             raw = rt["ours"]["raw"] / rt["baseline"]["raw"]
@@ -259,13 +268,19 @@ def targets(results: dict) -> list[tuple[str, str, str]]:
                      "met" if ok else "NOT met"))
     t = results.get("builds")
     if t and "noop" in t and "cold" in t:
+        cores = results["machine"]["nproc"]
+        cold, base_cold = t["cold"]["ours"]["wall"]["median"], t["cold"]["baseline"]["wall"]["median"]
         noop, base_noop = t["noop"]["ours"]["wall"]["median"], t["noop"]["baseline"]["wall"]["median"]
-        cold = t["cold"]["ours"]["wall"]["median"]
-        ok1, ok2 = noop <= base_noop, noop <= TARGETS["noop_vs_cold"] * cold
-        rows.append(("no-op rebuild no slower than baseline's",
-                     f"{noop:.1f} s vs {base_noop:.1f} s ({noop / base_noop:.2f}x)", "met" if ok1 else "NOT met"))
+        rows.append((f"cold build no slower than baseline's (on {cores} cores)",
+                     f"{cold:.1f} s vs {base_cold:.1f} s ({cold / base_cold:.2f}x; ours "
+                     f"{t['cold']['ours']['kernels']} kernels at a time)",
+                     "met" if cold <= TARGETS["cold_vs_baseline"] * base_cold else "NOT met"))
+        rows.append(("no-op rebuild <= 50% of baseline's",
+                     f"{noop:.1f} s vs {base_noop:.1f} s ({noop / base_noop:.0%})",
+                     "met" if noop <= TARGETS["noop_vs_baseline"] * base_noop else "NOT met"))
         rows.append(("no-op rebuild <= 10% of our cold build",
-                     f"{noop:.1f} s of {cold:.1f} s ({noop / cold:.0%})", "met" if ok2 else "NOT met"))
+                     f"{noop:.1f} s of {cold:.1f} s ({noop / cold:.0%})",
+                     "met" if noop <= TARGETS["noop_vs_cold"] * cold else "NOT met"))
     if results.get("phone"):
         rows += phone.targets(results["phone"])
     br = results.get("browser")
@@ -297,7 +312,9 @@ def render(results: dict) -> str:
 
     t = results.get("builds")
     if t:
-        lines += ["## Builds (wall seconds, median (min–max) · notebooks re-executed)", "",
+        lines += ["## Builds (wall seconds, median (min–max) · notebooks re-executed · CPU (user+sys)/wall)", "",
+                  f"On {m['nproc']} cores. Ours executes stale notebooks in a worker pool, one kernel per core; "
+                  "the baseline (myst-nb) executes them one at a time.", "",
                   f"| build | ours | {BASELINE_LABEL} | ours/baseline |", "|---|---|---|---|"]
         names = {"cold": "cold build (empty `_build`)", "noop": "no-op rebuild",
                  "notebook": f"rebuild after a prose line appended to `{builds.EDITED_NOTEBOOK}`",
@@ -392,18 +409,14 @@ def render(results: dict) -> str:
     s = results.get("scale")
     if s:
         lines += ["## SYNTHETIC scale run (our pipeline, cold builds, 1 run per size)", "",
-                  "| notebooks | charts | build | s / notebook | execution (sum) | execution share | "
-                  "CPU (user+sys)/wall | parallel? | est. build with a 2-worker executor |",
-                  "|---|---|---|---|---|---|---|---|---|"]
+                  "| notebooks | charts | build | s / notebook | execution (sum over kernels) | kernels at a time | "
+                  "CPU (user+sys)/wall |", "|---|---|---|---|---|---|---|"]
         for row in s:
-            wall, execs = row["wall"], row["exec_seconds"]
-            estimate = wall - execs + execs / 2
-            lines.append(f"| {row['notebooks']} | {row['charts']} | {wall:.1f} s | {wall / row['notebooks']:.2f} | "
-                         f"{execs:.1f} s | {execs / wall:.0%} | {row['utilisation']:.2f} | "
-                         f"{'yes' if row['utilisation'] > 1.2 else 'no (serial)'} | {estimate:.1f} s "
-                         f"({estimate / wall:.0%}) |")
-        lines += ["", "Execution = the sum of myst-nb's \"Executed notebook in X seconds\"; the estimate assumes "
-                  "that part would split evenly over 2 kernels and the rest stays serial.", ""]
+            lines.append(f"| {row['notebooks']} | {row['charts']} | {row['wall']:.1f} s | "
+                         f"{row['wall'] / row['notebooks']:.2f} | {row['exec_seconds']:.1f} s | {row['kernels']} | "
+                         f"{row['utilisation']:.2f} |")
+        lines += ["", "Execution = the sum of the per-notebook times in the build log; with several kernels at a "
+                  "time it exceeds its share of the wall time.", ""]
     return "\n".join(lines)
 
 

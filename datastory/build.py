@@ -50,27 +50,36 @@ def check_config(root: Path) -> dict:
     return user
 
 
-def build(root: Path, *, builder: str = "html", quiet: bool = True, log=print) -> tuple[Path, bool]:
+def build(root: Path, *, builder: str = "html", only: Path | None = None, quiet: bool = True,
+          log=print) -> tuple[Path, bool]:
     """Validate, execute stale notebooks, build into staging, check it, then swap it into ``_build/html``.
 
     Returns the site's folder and whether anything was rebuilt. The staging folder starts
     empty, so the site holds exactly what the current sources produce; Sphinx's environment and
-    the execution cache carry what is unchanged.
+    the execution cache carry what is unchanged. With ``only`` (a chapter's file), that chapter
+    alone is executed and built, as one page, into ``_build/_page/<chapter>/html``.
     """
-    from jupyter_book.sphinx import build_sphinx
-
-    from .execute import ExecutionFailed, book_chapters, execute
-    from .sphinx_ext.inputs import paired_notebooks
-    from .validation import check_package
+    from .history import head_commit
 
     root = root.resolve()
     build_dir = root / BUILD_DIR
-    final = build_dir / builder
-    built_stamp, inputs = build_dir / f".datastory-built-{builder}", files_digest(
-        [root / name for name in BUILD_INPUTS if (root / name).exists()], root)
+    page = _chapter_file(root, only) if only is not None else None
+    out_dir = build_dir / "_page" / page.stem if page else build_dir
+    final = out_dir / builder
+    built_stamp, inputs = out_dir / f".datastory-built-{builder}", files_digest(
+        [root / name for name in BUILD_INPUTS if (root / name).exists()], root) + head_commit(root)
     if final.is_dir() and built_stamp.is_file() and built_stamp.read_text() == inputs:
         return final, False  # nothing the site is built from has changed since the last good build
+    from jupyter_book.sphinx import build_sphinx
+
+    from .execute import Chapter, ExecutionFailed, book_chapters, execute
+    from .sphinx_ext.inputs import paired_notebooks
+    from .validation import check_package
+
     config = check_config(root)
+    execution = config.get("execute", {})
+    cache = root / execution.get("cache", "_build/.jupyter_cache")
+    chapter = Chapter(root, page, cache) if page else None
     config_path = _config_with_identity(root, build_dir)
     stamp, digest = build_dir / ".datastory-validated", _validation_digest(root)
     if not stamp.is_file() or stamp.read_text() != digest:
@@ -81,25 +90,27 @@ def build(root: Path, *, builder: str = "html", quiet: bool = True, log=print) -
         stamp.write_text(digest)
     for paired in paired_notebooks(root):
         log(f"{paired.relative_to(root)}: ignored (a paired copy; the .md beside it is the chapter)")
-    execution = config.get("execute", {})
-    cache = root / execution.get("cache", "_build/.jupyter_cache")
     try:
-        execute(book_chapters(root, cache), timeout=execution.get("timeout", 30), log=log)
+        execute([chapter] if chapter else book_chapters(root, cache), timeout=execution.get("timeout", 30), log=log)
     except ExecutionFailed as error:
         raise BuildError(f"{error}\na cell raised an error, so the build stops and nothing is published") from None
-    staging = build_dir / f".staging-{builder}"
+    overrides = {"latex_individualpages": False}
+    if chapter:
+        overrides.update(_one_page(root, page, config))
+    staging = out_dir / f".staging-{builder}"
     shutil.rmtree(staging, ignore_errors=True)
     log("writing the site with Sphinx")
     result = build_sphinx(
         str(root), str(staging),
         path_config=str(config_path),
-        confoverrides={"latex_individualpages": False},
-        doctreedir=str(build_dir / ".doctrees"),
+        confoverrides=overrides,
+        doctreedir=str(out_dir / ".doctrees"),
         builder=builder,
         noconfig=True,
         warningiserror=True,
         keep_going=True,
         quiet=quiet,
+        use_external_toc=chapter is None,
     )
     if result != 0:
         shutil.rmtree(staging, ignore_errors=True)
@@ -108,7 +119,7 @@ def build(root: Path, *, builder: str = "html", quiet: bool = True, log=print) -
         raise BuildError("Sphinx reported warnings or errors (listed above); warnings fail this build. "
                          "The previous site is unchanged.")
     _check_output(staging)
-    previous = build_dir / f".previous-{builder}"
+    previous = out_dir / f".previous-{builder}"
     shutil.rmtree(previous, ignore_errors=True)
     if final.exists():
         final.rename(previous)
@@ -116,6 +127,29 @@ def build(root: Path, *, builder: str = "html", quiet: bool = True, log=print) -
     shutil.rmtree(previous, ignore_errors=True)
     built_stamp.write_text(inputs)
     return final, True
+
+
+def _chapter_file(root: Path, only: Path) -> Path:
+    """The chapter ``--only`` names, or a BuildError that says what it takes."""
+    from myst_nb.core.read import is_myst_markdown_notebook
+
+    path = (only if only.is_absolute() else Path.cwd() / only).resolve()
+    chapters = sorted(p.relative_to(root).as_posix() for p in (root / "notebooks").glob("*.md"))
+    hint = f"--only takes a chapter's .md file, one of: {', '.join(chapters)}"
+    if not path.is_file() or not path.is_relative_to(root):
+        raise BuildError(f"{only}: no such file in the book; {hint}")
+    if path.suffix != ".md" or not is_myst_markdown_notebook(path.read_text(encoding="utf-8")):
+        raise BuildError(f"{only}: not a chapter (a MyST Markdown notebook); {hint}")
+    return path
+
+
+def _one_page(root: Path, page: Path, config: dict) -> dict:
+    """Sphinx settings that build ``page`` alone, as Jupyter Book's own page builds do."""
+    others = [p.relative_to(root).as_posix() for p in root.rglob("*")
+              if p.suffix in (".md", ".ipynb") and p != page
+              and not {BUILD_DIR, ".venv", ".git"} & set(p.relative_to(root).parts)]
+    return {"master_doc": page.relative_to(root).with_suffix("").as_posix(),
+            "exclude_patterns": [*config.get("exclude_patterns", []), *others]}
 
 
 #: What the site is built from. A build whose inputs hash like the last good build's has
@@ -180,12 +214,16 @@ def _check_output(site: Path) -> None:
             raise BuildError(f"{page.relative_to(site)} contains a Python traceback; nothing was published")
 
 
-def main_build(root: Path) -> int:
+def main_build(root: Path, only: Path | None = None) -> int:
     try:
-        site, rebuilt = build(root)
+        site, rebuilt = build(root, only=only)
     except BuildError as error:
         print(f"build failed: {error}", file=sys.stderr)
         return 1
     done = "built" if rebuilt else "nothing changed since the last build:"
-    print(f"{done} {site}; view it with `make serve` (http://127.0.0.1:8000)")
+    if only is None:
+        print(f"{done} {site}; view it with `make serve` (http://127.0.0.1:8000)")
+    else:
+        page = site / Path(only).with_suffix(".html").name
+        print(f"{done} {site}; open {next(site.rglob(page.name), page)}")
     return 0

@@ -40,7 +40,8 @@ def cmd_build(args) -> int:
     """Build the site strictly into _build/html (atomically: a failed build publishes nothing)."""
     from .build import main_build
 
-    return USER_ERROR if main_build(Path(args.root)) else 0  # a failed build is the content's, told in words
+    only = Path(args.only) if args.only else None
+    return USER_ERROR if main_build(Path(args.root), only) else 0  # a failed build is the content's, told in words
 
 
 def cmd_new_story(args) -> int:
@@ -150,6 +151,8 @@ def parser() -> argparse.ArgumentParser:
     validate.set_defaults(run=cmd_validate)
     build = commands.add_parser("build", help=cmd_build.__doc__, description=cmd_build.__doc__)
     build.add_argument("--root", default=".", help="book root holding _config.yml (default: .)")
+    build.add_argument("--only", metavar="CHAPTER", help="execute and build one chapter, e.g. notebooks/01-….md, "
+                       "into _build/_page/<chapter>/html")
     build.set_defaults(run=cmd_build)
     story = commands.add_parser("new-story", help=cmd_new_story.__doc__, description=cmd_new_story.__doc__)
     story.add_argument("slug", help="file name of the chapter, e.g. 07-chip-imports")
@@ -180,16 +183,18 @@ def parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    from .data import DataError
-
     args = parser().parse_args(argv)
     try:
         return args.run(args)
-    except DataError as error:
+    except UserError as error:
+        print(error, file=sys.stderr)
+        return USER_ERROR
+    except Exception as error:
+        from .data import DataError  # here, not above: a build with nothing to do never imports pandas
+
+        if not isinstance(error, DataError):
+            raise
         for problem in error.problems:
             print(problem, file=sys.stderr)
         print(f"{len(error.problems)} problem(s); run `make validate` for the whole package", file=sys.stderr)
-        return USER_ERROR
-    except UserError as error:
-        print(error, file=sys.stderr)
         return USER_ERROR

@@ -44,9 +44,12 @@ def _get(row, key):
     return None if value is None or (not isinstance(value, str) and pd.isna(value)) else value
 
 
-def quantity(row, value: str = "amount", *, currency: str | None = None) -> Quantity:
+def quantity(row, value: str = "amount", *, currency: str | None = None,
+             equivalent: Mapping[str, str] | None = None) -> Quantity:
     """Read a row. ``value`` names its figure's column; ``currency`` the currency that column is in,
-    when it was converted (then the row must carry the ``fx_rate_id`` of the conversion)."""
+    when it was converted (then the row must carry the ``fx_rate_id`` of the conversion);
+    ``equivalent`` maps a measure to the one it is compared as, a stated equivalence such as
+    ``{"charge_expected": "charge"}`` (the warned-of and the booked figure of one write-down)."""
     name = str(_get(row, "row_id") or _get(row, "claim_id") or _get(row, "label") or "a row")
     measure = _get(row, "measure") or _get(row, "metric")
     if measure is None:
@@ -58,8 +61,8 @@ def quantity(row, value: str = "amount", *, currency: str | None = None) -> Quan
                                "datastory.provenance.convert (which records the fx_rate_id) first")
     unit = _get(row, "unit") or "one"
     scale = SCALE.get(unit, 1)
-    return Quantity(float(_get(row, value)) * scale, str(measure), _get(row, "basis"),
-                    currency or own, name)
+    measure = (equivalent or {}).get(str(measure), str(measure))
+    return Quantity(float(_get(row, value)) * scale, measure, _get(row, "basis"), currency or own, name)
 
 
 def _same_kind(quantities: list[Quantity]) -> None:
@@ -73,19 +76,21 @@ def _same_kind(quantities: list[Quantity]) -> None:
                     "(for currencies: datastory.provenance.convert, then pass currency=)")
 
 
-def _quantities(rows: Iterable, value: str, currency: str | None) -> list[Quantity]:
+def _quantities(rows: Iterable, value: str, currency: str | None,
+                equivalent: Mapping[str, str] | None = None) -> list[Quantity]:
     if isinstance(rows, pd.DataFrame):
         rows = [row for _, row in rows.iterrows()]
-    found = [quantity(row, value, currency=currency) for row in rows]
+    found = [quantity(row, value, currency=currency, equivalent=equivalent) for row in rows]
     if not found:
         raise IncomparableRows("nothing to compare: no rows")
     _same_kind(found)
     return found
 
 
-def ratio(a, b, value: str = "amount", *, currency: str | None = None) -> float:
+def ratio(a, b, value: str = "amount", *, currency: str | None = None,
+          equivalent: Mapping[str, str] | None = None) -> float:
     """How many times ``b`` fits in ``a``, for two comparable rows."""
-    first, second = _quantities([a, b], value, currency)
+    first, second = _quantities([a, b], value, currency, equivalent)
     return first.value / second.value
 
 
@@ -126,8 +131,13 @@ def change(old, new, value: str = "amount", *, currency: str | None = None) -> s
 def largest(rows: pd.DataFrame, value: str = "amount", *, currency: str | None = None) -> pd.Series:
     """The row with the largest figure, once every row is checked to measure the same thing."""
     quantities = _quantities(rows, value, currency)
-    best = max(range(len(quantities)), key=lambda i: quantities[i].value)
-    return rows.iloc[best]
+    return rows.iloc[max(range(len(quantities)), key=lambda i: quantities[i].value)]
+
+
+def smallest(rows: pd.DataFrame, value: str = "amount", *, currency: str | None = None) -> pd.Series:
+    """The row with the smallest figure, once every row is checked to measure the same thing."""
+    quantities = _quantities(rows, value, currency)
+    return rows.iloc[min(range(len(quantities)), key=lambda i: quantities[i].value)]
 
 
 def each_larger_than_the_last(rows: pd.DataFrame, value: str = "amount", *, currency: str | None = None) -> bool:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+import subprocess
+import sys
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -67,13 +69,17 @@ def test_chart_page_has_chart_data_and_fallback(built_site):
 def test_failing_cell_fails_the_build_and_names_notebook_and_cell(tmp_path, built_site):
     root = copy_repo(tmp_path / "repo", cache_from=built_site)
     notebook = root / "notebooks" / "01-state-venture-capitalist.md"
-    notebook.write_text(notebook.read_text().replace(
-        'funds = load("state_funds")', 'funds = load("state_funds")\nraise RuntimeError("deliberate failure")'))
+    text, count = re.subn(r'^(funds = load\("state_funds"\).*)$', r'\1\nraise RuntimeError("deliberate failure")',
+                          notebook.read_text(), count=1, flags=re.M)
+    assert count == 1
+    notebook.write_text(text)
     result = run_build(root)
     assert result.returncode != 0
-    line = notebook.read_text().splitlines().index('raise RuntimeError("deliberate failure")') + 1
-    assert (f"notebooks/01-state-venture-capitalist.md:{line}: code cell 2 raised RuntimeError: deliberate failure"
-            in result.stderr)
+    lines = notebook.read_text().splitlines()
+    line = lines.index('raise RuntimeError("deliberate failure")') + 1
+    cell = sum(text.startswith("```{code-cell}") for text in lines[:line])
+    assert (f"notebooks/01-state-venture-capitalist.md:{line}: code cell {cell} raised RuntimeError: "
+            "deliberate failure" in result.stderr)
     assert "deliberate failure" in result.stderr
     assert not (root / "_build" / "html").exists()
 
@@ -290,3 +296,37 @@ def test_removed_chart_and_chapter_leave_no_file_behind(tmp_path, built_site):
     assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-2000:]
     assert published() == []
     assert [p.name for p in site.rglob("*.html") if "98-test-charts" in p.read_text(encoding="utf-8")] == []
+
+
+def test_one_chapter_builds_alone_and_paired_notebooks_are_ignored_quietly(tmp_path, built_site):
+    import nbformat
+
+    root = copy_repo(tmp_path / "repo", cache_from=built_site)
+    chapters = chapters_whose_code(root, "")
+    name = "notebooks/02-local-subsidies"
+    nbformat.write(nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("1 + 1")]), root / f"{name}.ipynb")
+    chapter = root / f"{name}.md"
+    chapter.write_text(chapter.read_text() + "\n```{code-cell} ipython3\n:tags: [remove-cell]\n1 + 1\n```\n")
+
+    whole = run_build(root)
+    assert whole.returncode == 0, whole.stdout[-2000:] + whole.stderr[-2000:]
+    log = whole.stdout + whole.stderr
+    assert f"{name}.ipynb: ignored (a paired copy; the .md beside it is the chapter)" in log
+    assert executed(whole) == [name]  # so a kernel did start, and said nothing
+    for quiet in ("Kernel is running over TCP", "MdParserConfig(", "NbParserConfig(", "reading sources"):
+        assert quiet not in log
+    assert sorted(re.findall(r"^(notebooks/\S+)\.md: ", log, re.M)) == chapters  # one line per notebook
+
+    one = subprocess.run([sys.executable, "-m", "datastory", "build", "--only",
+                          "notebooks/01-state-venture-capitalist.md"], cwd=root, capture_output=True, text=True,
+                         timeout=600)
+    assert one.returncode == 0, one.stdout[-2000:] + one.stderr[-2000:]
+    page = root / "_build/_page/01-state-venture-capitalist/html/notebooks/01-state-venture-capitalist.html"
+    assert 'id="chart-01-state-venture-capitalist-1"' in page.read_text(encoding="utf-8")
+    assert not (page.parent / "02-local-subsidies.html").exists()
+    assert re.findall(r"^(notebooks/\S+)\.md: ", one.stdout, re.M) == ["notebooks/01-state-venture-capitalist"]
+
+    wrong = subprocess.run([sys.executable, "-m", "datastory", "build", "--only", "notebooks/01.md"],
+                           cwd=root, capture_output=True, text=True, timeout=600)
+    assert wrong.returncode == 2 and "Traceback" not in wrong.stderr
+    assert "notebooks/01.md: no such file in the book; --only takes a chapter's .md file" in wrong.stderr

@@ -107,21 +107,21 @@ def get(url: str) -> str:
         return response.read().decode("utf-8")
 
 
-def test_datasette_serves_the_database_with_licence_sources_and_keys(exported):
-    datasette = BIN / "datasette"
-    if not datasette.exists():
+def test_explore_serves_the_database_in_datasette_with_licence_sources_and_keys(tmp_path):
+    """`make explore` runs this command: export, then Datasette on 127.0.0.1, queried here over HTTP."""
+    if not (BIN / "datasette").exists():
         pytest.skip("Datasette is installed by requirements-explore.txt (make explore, make test)")
     port = free_port()
-    server = subprocess.Popen([str(datasette), "serve", str(exported["sqlite"]), "--metadata",
-                               str(exported["metadata"]), "--host", "127.0.0.1", "--port", str(port)],
-                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
-    base, database = f"http://127.0.0.1:{port}", exported["sqlite"].stem
+    server = subprocess.Popen([sys.executable, "-m", "datastory", "explore", "--root", str(ROOT), "--out",
+                               str(tmp_path), "--port", str(port)], stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    base, database = f"http://127.0.0.1:{port}", open_package(ROOT / "data").descriptor["name"]
     try:
-        for _ in range(100):
+        for _ in range(300):
             try:
                 get(f"{base}/-/versions.json")
                 break
             except OSError:
+                assert server.poll() is None, server.stdout.read().decode()
                 time.sleep(0.2)
         metadata = json.loads(get(f"{base}/-/metadata.json"))
         assert metadata["license"] == "CC-BY-4.0" and metadata["source_url"] == identity(ROOT).repository_url
