@@ -65,7 +65,10 @@ def width_overrides(vega: dict, width: int) -> dict:
     The page ships these for each picture width, and the script applies them to the live spec.
     """
     config = vega.get("config", {})
-    out = {"config": {**config, "legend": {**config.get("legend", {}), "labelLimit": min(220, int(width * 0.45))}}}
+    legend = {**config.get("legend", {}), "labelLimit": min(220, int(width * 0.45))}
+    if width < NARROW_BELOW:  # on a phone, several legends stack instead of standing side by side
+        legend["layout"] = {side: {"direction": "vertical", "anchor": "start"} for side in ("top", "bottom")}
+    out = {"config": {**config, "legend": legend}}
     title = vega.get("title")
     if isinstance(title, dict):
         chars, sub_chars = title_chars(width)
