@@ -92,6 +92,11 @@ class Reading:
         return f"{self.text}\u00a0({self.marker})" if self.marker else self.text
 
 
+def _shown(value: float, status: str) -> float:
+    """A derived figure (a conversion) at two significant figures: a day's rate supports no more."""
+    return float(f"{value:.2g}") if status == "derived" else value
+
+
 def readings(folder: Path | None = None) -> dict[str, Reading]:
     """Every claim of the data package by id, as prose reads it (computed once per process, like :func:`load`)."""
     return _readings(str(folder or data_dir()))
@@ -106,7 +111,8 @@ def _readings(folder: str) -> dict[str, Reading]:
         source = sources.loc[claim.source_id]
         currency = None if pd.isna(claim.currency) else claim.currency
         out[claim.claim_id] = Reading(
-            claim_id=claim.claim_id, text=format_value(claim.value, claim.unit, currency), status=claim.status,
+            claim_id=claim.claim_id, text=format_value(_shown(claim.value, claim.status), claim.unit, currency),
+            status=claim.status,
             qualifier=claim.qualifier, source_id=claim.source_id, source_url=source["url"],
             publisher=source["publisher"], quote=claim.quote)
     return out

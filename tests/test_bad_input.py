@@ -21,6 +21,7 @@ from datastory.cli import main
 from datastory.data import DataError, load
 
 ROOT = Path(__file__).resolve().parent.parent
+FX_LAST_LINE = len((ROOT / "data" / "fx_rates.csv").read_text(encoding="utf-8").splitlines())
 
 
 def rewrite(path: Path, change) -> None:
@@ -126,7 +127,7 @@ CASES = {
     "blank line mid-file": (lambda d: edit_line(d / "fx_rates.csv", 4, lambda line: "\n" + line),
                             "data/fx_rates.csv:4", "empty line", 1),
     "no newline at the end": (lambda d: rewrite(d / "fx_rates.csv", lambda t: t.rstrip("\n")),
-                              "data/fx_rates.csv:38", "no newline at its end", 1),
+                              f"data/fx_rates.csv:{FX_LAST_LINE}", "no newline at its end", 1),
     "number with a thousands separator": (lambda d: set_cell(d / "claims.csv", 2, "value", "1,387"),
                                           "data/claims.csv:2:2", "'1,387' is not a valid number", None),
     "pattern: id in capitals": (lambda d: set_cell(d / "fx_rates.csv", 2, "rate_id", "FX01"),
@@ -135,6 +136,10 @@ CASES = {
                                   "data/fx_rates.csv:2:9", "is too long (301 characters)", None),
     "integer-like year in a date column": (lambda d: set_cell(d / "fx_rates.csv", 2, "date", "2014"),
                                            "data/fx_rates.csv:2:5", "is not a valid date", None),
+    "trailing space in a value": (lambda d: set_cell(d / "claims.csv", 2, "currency", "CNY "),
+                                  "data/claims.csv:2:4", "has a space at its start or end", None),
+    "zero-width space in a label": (lambda d: set_cell(d / "claims.csv", 2, "label", "Big Fund\u200b phase I"),
+                                    "data/claims.csv:2:10", "invisible character U+200B at position 9", 1),
     "descriptor licence disagrees with CITATION.cff": (lambda d: descriptor(d, lambda p: p["licenses"][0].update(
         name="CC0-1.0")), "data/datapackage.json", "CITATION.cff licenses the data CC-BY-4.0", 1),
 }
