@@ -33,7 +33,7 @@ from pathlib import Path
 
 import yaml
 
-from . import browser, builds, npm_dist, pagebytes, synthetic
+from . import browser, builds, npm_dist, pagebytes, phone, synthetic
 from .profile_noop import profile_noop
 
 HERE = Path(__file__).resolve().parent
@@ -197,6 +197,16 @@ def measure_browser(sites: dict[str, Path], page_bytes: dict, loads: int, progre
     return out
 
 
+def measure_phone(sites: dict[str, Path], page_bytes: dict, runs: int, progress: Progress) -> dict:
+    """Every chapter page on an emulated phone, ours and the baseline (its CDN files from the same host)."""
+    cdn = {url: Path(info["path"]) for url, info in page_bytes["cdn"].items()}
+    html = {kind: root / "_build" / "html" for kind, root in sites.items()}
+    html["baseline"] = phone.baseline_served_locally(html["baseline"], cdn, sites["baseline"].parent / "baseline-local")
+    result = phone.profile(html, chapter_pages(), runs, log=progress.note)
+    progress.step(f"phone profile of {len(result['pages'])} chapter pages, median of {runs} load(s) each")
+    return result
+
+
 def scale_run(sizes: list[int], work: Path, logs: Path, progress: Progress) -> list[dict]:
     rows = []
     for n in sizes:
@@ -271,6 +281,8 @@ def targets(results: dict) -> list[tuple[str, str, str]]:
         rows.append(("no-op rebuild <= 10% of our cold build",
                      f"{noop:.1f} s of {cold:.1f} s ({noop / cold:.0%})",
                      "met" if noop <= TARGETS["noop_vs_cold"] * cold else "NOT met"))
+    if results.get("phone"):
+        rows += phone.targets(results["phone"])
     br = results.get("browser")
     if br:
         ms = br["ours"]["median_ms"]
@@ -385,6 +397,9 @@ def render(results: dict) -> str:
             ", ".join(ms(v).replace(" (CDN blocked)", "") for v in br[k]["ms"]) for k, _ in cols) + " | |")
         lines.append("")
 
+    if results.get("phone"):
+        lines += phone.render(results["phone"], BASELINE_LABEL)
+
     rows = targets(results)
     if rows:
         lines += ["## Targets", "", "| target | measured | verdict |", "|---|---|---|"]
@@ -429,7 +444,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.skip_scale:
         sizes = []
 
-    total = 4 * 2 * runs + 2 + (0 if args.skip_browser else 3) + len(sizes)
+    total = 4 * 2 * runs + 2 + (0 if args.skip_browser else 4) + len(sizes)
     progress = Progress(total)
     work = Path(tempfile.mkdtemp(prefix="datastory-bench-"))
     logs = work / "logs"
@@ -449,6 +464,7 @@ def main(argv: list[str] | None = None) -> int:
         results["bytes"] = measure_bytes(sites, progress)
         if not args.skip_browser:
             results["browser"] = measure_browser(sites, results["bytes"], loads, progress)
+            results["phone"] = measure_phone(sites, results["bytes"], 1 if args.quick else 3, progress)
         t["noop"] = time_builds(sites, "noop", runs, logs, progress)
         results["noop_profile"] = profile_noop(sites["ours"])
         progress.step("one more no-op build of ours with timers around its steps "

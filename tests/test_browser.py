@@ -56,12 +56,18 @@ def open_page(browser, base, path, size="desktop", **context_options):
     return context, page, watcher
 
 
-def wait_for_charts(page, timeout=5000) -> int:
+def wait_for_charts(page, timeout=8000) -> int:
+    """Every chart's picture shown, then each one live: scrolled to, as a reader would."""
     count = page.locator("figure.ds-chart").count()
     if count:
         page.wait_for_function(
             "n => document.querySelectorAll('figure.ds-chart[data-rendered=\"true\"]').length === n",
             arg=count, timeout=timeout)
+        for figure in page.locator("figure.ds-chart").all():
+            figure.scroll_into_view_if_needed()
+            page.wait_for_function("f => f.getAttribute('data-state') === 'live'", arg=figure.element_handle(),
+                                   timeout=timeout)
+        page.evaluate("window.scrollTo(0, 0)")
     return count
 
 
@@ -84,6 +90,7 @@ def test_every_page_renders_cleanly(browser, base, site, size):
             return svg && svg.getBoundingClientRect().width > f.getBoundingClientRect().width + 1; }).length""")
         page.screenshot(path=str(SHOTS / f"{path.replace('/', '__')}-{size}.png"), full_page=True,
                         timeout=120_000)  # the data page is long; a loaded machine is slow to paint it
+        page.wait_for_load_state("networkidle")  # a full-page shot re-picks pictures; let them finish
         report.append((path, charts, marks, overflow, too_wide, watcher.problems()))
         context.close()
     for path, charts, marks, overflow, too_wide, problems in report:
@@ -152,7 +159,7 @@ def test_data_link_downloads_exactly_the_rows_of_the_chart(browser, base):
     context, page, _ = open_page(browser, base, CHAPTER_1)
     wait_for_charts(page)
     for figure in page.locator("figure.ds-chart").all():
-        spec = json.loads(figure.locator("script.ds-chart__spec").text_content())
+        spec = json.loads(figure.locator("script.ds-chart__spec").text_content())["spec"]
         inline = [d["values"] for d in spec["data"] if isinstance(d.get("values"), list)]
         with page.expect_download() as download:
             figure.locator("a.ds-chart__data").click()

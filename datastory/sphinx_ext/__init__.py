@@ -11,7 +11,18 @@ from __future__ import annotations
 from pathlib import Path
 
 from .cards import setup_cards
-from .chart_nodes import assign_chart_ids, chart, depart_chart_html, skip_chart, visit_chart_html
+from .chart_nodes import (
+    CHART_DIR,
+    CHART_JS,
+    CHART_SCRIPT_ATTRS,
+    assign_chart_ids,
+    chart,
+    check_unique_chart_ids,
+    merge_chart_ids,
+    purge_chart_ids,
+    skip_chart,
+    visit_chart_html,
+)
 from .claim_role import ClaimRole
 from .data_pages import ClaimsLedger, CorrectionsLog, DataDictionary, DataDownloads, Discrepancies, SourcesList
 from .downloads import write_downloads
@@ -22,9 +33,6 @@ from .second_checks import SecondChecks
 from .sitemap import write_sitemap
 
 STATIC_DIR = Path(__file__).resolve().parent.parent / "static"
-VEGA_JS = "vendor/vega-6.2.0/vega.min.js"
-INTERPRETER_JS = "vendor/vega-interpreter-2.3.2/vega-interpreter.js"
-CHART_JS = "datastory-charts.js"
 
 
 def _resolve_data_path(app, config) -> None:
@@ -84,6 +92,13 @@ def _opengraph(app, pagename, context, doctree) -> None:
     base = app.config.html_baseurl
     if base:
         tags.append(f'<meta property="og:url" content="{base.rstrip("/")}/{pagename}.html">')
+        lead = next(iter(doctree.findall(chart)), None) if doctree is not None else None
+        if lead is not None:  # the chapter's lead chart, drawn at build time with its credit
+            alt = html.escape(lead["bundle"]["title"], quote=True)
+            tags += [f'<meta property="og:image" content="{base.rstrip("/")}/{CHART_DIR}/{lead["chart_id"]}.png">',
+                     '<meta property="og:image:type" content="image/png">',
+                     f'<meta property="og:image:alt" content="{alt}">',
+                     '<meta name="twitter:card" content="summary_large_image">']
     context["metatags"] = context.get("metatags", "") + "\n".join(tags)
 
 
@@ -91,9 +106,7 @@ def _page_assets(app, pagename, templatename, context, doctree) -> None:
     """OpenGraph tags, and the chart runtime on pages with charts (the theme keeps only what pages use)."""
     _opengraph(app, pagename, context, doctree)
     if doctree is not None and next(iter(doctree.findall(chart)), None) is not None:
-        app.add_js_file(VEGA_JS, loading_method="defer")
-        app.add_js_file(INTERPRETER_JS, loading_method="defer")
-        app.add_js_file(CHART_JS, loading_method="defer")
+        app.add_js_file(CHART_JS, loading_method="defer", **CHART_SCRIPT_ATTRS)
 
 
 def setup(app):
@@ -109,11 +122,14 @@ def setup(app):
     app.connect("source-read", refuse_placeholders)
     app.connect("source-read", add_build_inputs)
     app.connect("doctree-read", assign_chart_ids)
+    app.connect("env-purge-doc", purge_chart_ids)
+    app.connect("env-merge-info", merge_chart_ids)
+    app.connect("env-check-consistency", check_unique_chart_ids)
     setup_cards(app)
     app.connect("html-page-context", _page_assets)
     app.add_node(
         chart,
-        html=(visit_chart_html, depart_chart_html),
+        html=(visit_chart_html, None),
         latex=(skip_chart, None),
         text=(skip_chart, None),
         man=(skip_chart, None),
