@@ -7,7 +7,8 @@ to cdn.jsdelivr.net for the npm dist files we hold are answered from disk via ``
 MutationObserver and stamps ``performance.now()`` (milliseconds since navigation start) the
 moment the last chart is drawn:
 
-- ours: every ``figure.ds-chart`` has ``data-rendered="true"`` (set after ``view.runAsync()``);
+- ours: every ``figure.ds-chart`` has ``data-rendered="true"`` (its picture is on screen: the static
+  SVG drawn at build time, or the live view);
 - baseline: every Altair output ``div[id^="altair-viz-"]`` contains vega-embed's svg or canvas.
 
 It also stamps the first chart drawn, and reads DOMContentLoaded and the load event from the

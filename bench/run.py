@@ -33,7 +33,7 @@ from pathlib import Path
 
 import yaml
 
-from . import browser, builds, npm_dist, pagebytes, synthetic
+from . import browser, builds, npm_dist, pagebytes, phone, synthetic
 from .profile_noop import profile_noop
 
 HERE = Path(__file__).resolve().parent
@@ -44,7 +44,7 @@ PACKAGES = ["jupyter-book", "sphinx", "myst-nb", "jupyter-cache", "sphinx-book-t
 KB = 1000  # bytes; all byte figures are in kB of 1000 bytes
 
 TARGETS = {
-    "page_total": 0.40,  # heaviest page total bytes <= 40% of the baseline's
+    "page_total": 0.30,  # heaviest page total bytes <= 30% of the baseline's (issue 13: our own light theme)
     "runtime": 0.65,  # chart runtime bytes <= 65% of vega + vega-lite + vega-embed
     "cold_vs_baseline": 1.0,  # cold build no slower than the baseline's, on the cores this machine has
     "noop_vs_baseline": 0.50,  # no-op rebuild <= 50% of the baseline's
@@ -52,6 +52,9 @@ TARGETS = {
     "chart_data_gzip": 100 * KB,  # per page
     "charts_drawn_ms": 1000,  # heaviest page
 }
+
+
+PAGE_TARGET = f"heaviest page total bytes <= {TARGETS['page_total']:.0%} of baseline's (raw and gzip)"
 
 
 class Progress:
@@ -194,6 +197,16 @@ def measure_browser(sites: dict[str, Path], page_bytes: dict, loads: int, progre
     return out
 
 
+def measure_phone(sites: dict[str, Path], page_bytes: dict, runs: int, progress: Progress) -> dict:
+    """Every chapter page on an emulated phone, ours and the baseline (its CDN files from the same host)."""
+    cdn = {url: Path(info["path"]) for url, info in page_bytes["cdn"].items()}
+    html = {kind: root / "_build" / "html" for kind, root in sites.items()}
+    html["baseline"] = phone.baseline_served_locally(html["baseline"], cdn, sites["baseline"].parent / "baseline-local")
+    result = phone.profile(html, chapter_pages(), runs, log=progress.note)
+    progress.step(f"phone profile of {len(result['pages'])} chapter pages, median of {runs} load(s) each")
+    return result
+
+
 def scale_run(sizes: list[int], work: Path, logs: Path, progress: Progress) -> list[dict]:
     rows = []
     for n in sizes:
@@ -236,11 +249,11 @@ def targets(results: dict) -> list[tuple[str, str, str]]:
         page = b["heaviest"]
         ours, base = b["pages"]["ours"][page], b["pages"]["baseline"][page]
         if b.get("npm_note"):
-            rows.append(("heaviest page total bytes <= 40% of baseline's", b["npm_note"], "not measured"))
+            rows.append((PAGE_TARGET, b["npm_note"], "not measured"))
         else:
             raw, packed = ours["total_raw"] / base["total_raw"], ours["total_gzip"] / base["total_gzip"]
             ok = raw <= TARGETS["page_total"] and packed <= TARGETS["page_total"]
-            rows.append(("heaviest page total bytes <= 40% of baseline's",
+            rows.append((PAGE_TARGET,
                          f"{page}: {raw:.1%} raw, {packed:.1%} gzip", "met" if ok else "NOT met"))
             rt = b["runtime"]
             raw = rt["ours"]["raw"] / rt["baseline"]["raw"]
@@ -268,6 +281,8 @@ def targets(results: dict) -> list[tuple[str, str, str]]:
         rows.append(("no-op rebuild <= 10% of our cold build",
                      f"{noop:.1f} s of {cold:.1f} s ({noop / cold:.0%})",
                      "met" if noop <= TARGETS["noop_vs_cold"] * cold else "NOT met"))
+    if results.get("phone"):
+        rows += phone.targets(results["phone"])
     br = results.get("browser")
     if br:
         ms = br["ours"]["median_ms"]
@@ -382,6 +397,9 @@ def render(results: dict) -> str:
             ", ".join(ms(v).replace(" (CDN blocked)", "") for v in br[k]["ms"]) for k, _ in cols) + " | |")
         lines.append("")
 
+    if results.get("phone"):
+        lines += phone.render(results["phone"], BASELINE_LABEL)
+
     rows = targets(results)
     if rows:
         lines += ["## Targets", "", "| target | measured | verdict |", "|---|---|---|"]
@@ -426,7 +444,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.skip_scale:
         sizes = []
 
-    total = 4 * 2 * runs + 2 + (0 if args.skip_browser else 3) + len(sizes)
+    total = 4 * 2 * runs + 2 + (0 if args.skip_browser else 4) + len(sizes)
     progress = Progress(total)
     work = Path(tempfile.mkdtemp(prefix="datastory-bench-"))
     logs = work / "logs"
@@ -446,6 +464,7 @@ def main(argv: list[str] | None = None) -> int:
         results["bytes"] = measure_bytes(sites, progress)
         if not args.skip_browser:
             results["browser"] = measure_browser(sites, results["bytes"], loads, progress)
+            results["phone"] = measure_phone(sites, results["bytes"], 1 if args.quick else 3, progress)
         t["noop"] = time_builds(sites, "noop", runs, logs, progress)
         results["noop_profile"] = profile_noop(sites["ours"])
         progress.step("one more no-op build of ours with timers around its steps "

@@ -59,13 +59,15 @@ def build(root: Path, *, builder: str = "html", only: Path | None = None, quiet:
     the execution cache carry what is unchanged. With ``only`` (a chapter's file), that chapter
     alone is executed and built, as one page, into ``_build/_page/<chapter>/html``.
     """
+    from .history import head_commit
+
     root = root.resolve()
     build_dir = root / BUILD_DIR
     page = _chapter_file(root, only) if only is not None else None
     out_dir = build_dir / "_page" / page.stem if page else build_dir
     final = out_dir / builder
     built_stamp, inputs = out_dir / f".datastory-built-{builder}", files_digest(
-        [root / name for name in BUILD_INPUTS if (root / name).exists()], root)
+        [root / name for name in BUILD_INPUTS if (root / name).exists()], root) + head_commit(root)
     if final.is_dir() and built_stamp.is_file() and built_stamp.read_text() == inputs:
         return final, False  # nothing the site is built from has changed since the last good build
     from jupyter_book.sphinx import build_sphinx

@@ -11,6 +11,9 @@ from __future__ import annotations
 
 import csv
 import io
+import math
+import re
+import unicodedata
 
 import altair as alt
 import vl_convert as vlc
@@ -28,6 +31,14 @@ FONT = ('system-ui, -apple-system, "Segoe UI", Roboto, "Noto Sans", "Noto Sans C
 FALLBACK_WIDTH = 640
 TEXT = "#333333"  # 12.6:1 on white
 MUTED = "#595959"  # 7:1 on white
+#: Zoom and pan only with a modifier held (a trackpad pinch sends Ctrl + wheel): a plain wheel
+#: or a finger always scrolls the page (Vega-Lite issue #2662, Altair issue #1512).
+ZOOM_MODIFIER = "event.ctrlKey || event.metaKey || event.altKey || event.shiftKey"
+#: An axis title longer than this is set on two lines, so it fits a 360 px phone.
+AXIS_TITLE_CHARS = 36
+#: Significant digits kept in a chart's table: enough for any figure as published, none of the
+#: noise arithmetic adds (22.60946108955759 is written 22.6095).
+SIGNIFICANT = 6
 
 
 def theme() -> dict:
@@ -80,35 +91,140 @@ def _csv_text(rows: list[dict]) -> str:
     return buffer.getvalue()
 
 
-def _title_text(spec: dict) -> str:
+def _title_parts(spec: dict) -> tuple[str, str]:
     title = spec.get("title")
+    subtitle = title.get("subtitle", "") if isinstance(title, dict) else ""
     if isinstance(title, dict):
         title = title.get("text")
-    if isinstance(title, list):
-        title = " ".join(title)
-    return title or ""
+    joined = [" ".join(t) if isinstance(t, list) else (t or "") for t in (title, subtitle)]
+    return joined[0], joined[1]
+
+
+def slug(text: str, max_length: int = 60) -> str:
+    """A file-name-safe, stable id: lower-case ASCII words joined by hyphens, cut at a word."""
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    words = re.findall(r"[a-z0-9]+", ascii_text.lower().replace("'", ""))
+    out = ""
+    for word in words:
+        if out and len(out) + 1 + len(word) > max_length:
+            break
+        out = f"{out}-{word}" if out else word
+    return out
+
+
+def _tidy_number(value):
+    """A float as the source stated it: 344.0 is 344, arithmetic noise is rounded away."""
+    if not isinstance(value, float) or not math.isfinite(value):
+        return value
+    if value.is_integer() and abs(value) < 1e15:
+        return int(value)
+    return float(f"{value:.{SIGNIFICANT}g}")
+
+
+def _wrapped_axis_titles(node):
+    """The spec with long x/y axis titles broken into lines (a Vega-Lite title may be a list)."""
+    if isinstance(node, list):
+        return [_wrapped_axis_titles(v) for v in node]
+    if not isinstance(node, dict):
+        return node
+    out = {k: _wrapped_axis_titles(v) for k, v in node.items() if k != "datasets"}
+    if "datasets" in node:
+        out["datasets"] = node["datasets"]
+    for channel in ("x", "y"):
+        title = out.get("encoding", {}).get(channel, {}).get("title") if isinstance(out.get("encoding"), dict) \
+            else None
+        if isinstance(title, str) and len(title) > AXIS_TITLE_CHARS:
+            lines = wrap(title, AXIS_TITLE_CHARS)
+            out["encoding"] = {**out["encoding"], channel: {**out["encoding"][channel], "title": lines}}
+    return out
+
+
+def wrap(text, max_chars: int):
+    """Greedy word wrap into a list of lines (a string that fits stays a string)."""
+    if not isinstance(text, str) or len(text) <= max_chars:
+        return text
+    lines, line = [], ""
+    for word in text.split(" "):
+        if line and len(line) + 1 + len(word) > max_chars:
+            lines.append(line)
+            line = word
+        else:
+            line = f"{line} {word}" if line else word
+    lines.append(line)
+    return lines
+
+
+def _tidy_rows(spec: dict) -> dict:
+    datasets = {name: [{k: _tidy_number(v) for k, v in row.items()} for row in rows]
+                for name, rows in spec.get("datasets", {}).items()}
+    return {**spec, "datasets": datasets} if datasets else spec
+
+
+def _columns(spec: dict, names: list[str]) -> list[dict]:
+    """Each column of the table with the title a channel or tooltip gives it (titles carry the units)."""
+    titles: dict[str, str] = {}
+
+    def visit(node):
+        if isinstance(node, dict):
+            field, title = node.get("field"), node.get("title")
+            if isinstance(field, str) and isinstance(title, str) and title:
+                titles.setdefault(field, title)
+            for value in node.values():
+                visit(value)
+        elif isinstance(node, list):
+            for value in node:
+                visit(value)
+
+    visit({k: v for k, v in spec.items() if k != "datasets"})
+    return [{"name": name, "title": titles.get(name, "")} for name in names]
+
+
+def _unmodified_wheel(vega: dict) -> bool:
+    """True when a plain mouse wheel would zoom the chart instead of scrolling the page."""
+    def streams(node):
+        if isinstance(node, dict):
+            if node.get("type") == "wheel":
+                yield node
+            for value in node.values():
+                yield from streams(value)
+        elif isinstance(node, list):
+            for value in node:
+                yield from streams(value)
+    return any(not stream.get("filter") for stream in streams(vega.get("signals", [])))
 
 
 def bundle(spec: dict) -> dict:
     """Everything the site needs for one chart, computed once at execution (and cached with it)."""
-    title, description = _title_text(spec), spec.get("description", "")
+    title, subtitle = _title_parts(spec)
+    description = spec.get("description", "")
     if not title or not description:
         raise ChartError("a published chart needs a sentence title (.properties(title=...)) and a "
                          "text description for screen readers (.properties(description=...))")
+    spec = _wrapped_axis_titles(_tidy_rows(spec))
     rows = _one_dataset(spec)
     chart_rules.check(title, spec, rows)  # measures and unverified rows drawn visibly
     source_columns = [c for c in (rows[0] if rows else {}) if c == "source_id" or c.endswith("_source_id")]
     if "source_id" not in source_columns:
         raise ChartError("the chart's table has no source_id column; keep it so the chart can cite "
                          "its sources (encode other fields, the column may stay unplotted)")
+    name = slug(spec.get("name") or title)
+    if not name:
+        raise ChartError(f"chart {title!r}: its name gives an empty id; name it with .properties(name='short-name')")
     fallback = {**spec, "width": FALLBACK_WIDTH, "autosize": {"type": "fit-x", "contains": "padding"}}
     live = {**spec, "width": spec.get("width", "container")}
+    vega = vlc.vegalite_to_vega(live, vl_version=VEGA_LITE_VERSION)
+    if _unmodified_wheel(vega):
+        raise ChartError(f"chart {title!r}: the mouse wheel would zoom it instead of scrolling the page; "
+                         "use charts.zoom_x() instead of .interactive() (zoom needs a modifier key)")
     return {
+        "name": name,
         "title": title,
+        "subtitle": subtitle,
         "description": description,
-        "vega": vlc.vegalite_to_vega(live, vl_version=VEGA_LITE_VERSION),
+        "vega": vega,
         "svg": vlc.vegalite_to_svg(fallback, vl_version=VEGA_LITE_VERSION),
         "csv": _csv_text(rows),
+        "columns": _columns(spec, list(rows[0]) if rows else []),
         "sources": sorted({row[c] for row in rows for c in source_columns if row.get(c)}),
     }
 
@@ -142,6 +258,16 @@ def legend_highlight(field: str, name: str = "highlight") -> tuple[alt.Parameter
     return selection, alt.condition(selection, alt.value(1), alt.value(0.2))
 
 
+def zoom_x(name: str = "zoom") -> alt.Parameter:
+    """Zoom and pan along x with a modifier key (or a pinch, or the chart's +/− buttons).
+
+    Use instead of ``.interactive()``: a plain wheel or a finger scrolls the page past the chart.
+    """
+    return alt.selection_interval(
+        name=name, bind="scales", encodings=["x"], zoom=f"wheel![{ZOOM_MODIFIER}]",
+        translate=f"[pointerdown[{ZOOM_MODIFIER}], window:pointerup] > window:pointermove!")
+
+
 def hover_rule(base: alt.Chart, x: str, name: str = "hover") -> alt.LayerChart:
     """A vertical rule that follows the pointer along ``x``, for reading a time series.
 
@@ -153,3 +279,65 @@ def hover_rule(base: alt.Chart, x: str, name: str = "hover") -> alt.LayerChart:
         opacity=alt.condition(nearest, alt.value(1), alt.value(0))
     ).add_params(nearest)
     return alt.layer(base, rule)
+
+
+# ------------------------------------------------------------------------------------ annotations
+# The FT's rule: label the one or two marks the title depends on. Each helper returns a layer
+# drawn from the chart's own table (no second dataset), to add to the chart with ``+``; the
+# words come from the data, so a label stays true when the data change.
+
+
+def value_labels(base: alt.Chart, text, *, where=None, **mark) -> alt.Chart:
+    """Values written next to the marks (all of them, or those ``where`` selects).
+
+    ``base`` carries the x and y encodings; ``text`` is an ``alt.Text`` or a field shorthand.
+    """
+    layer = base.mark_text(**{"align": "left", "dx": 4, "color": TEXT, "fontWeight": 600, **mark}).encode(
+        text=text)
+    return layer.transform_filter(where) if where is not None else layer
+
+
+def callout(base: alt.Chart, text, *, where, x, y, dx: int = 24, dy: int = -24, **mark) -> alt.LayerChart:
+    """A label set off from one mark with a leader line from the mark to the label.
+
+    ``where`` picks the row (e.g. ``alt.datum.model == "Kimi K2"``); ``x`` and ``y`` place the
+    mark as the chart does (a shorthand like ``"date:T"`` or the chart's own ``alt.X``/``alt.Y``,
+    so a sorted axis keeps its order); ``dx``/``dy`` offset the label in pixels. A newline in the
+    text starts a second line (keep labels short enough for a 360 px phone).
+    """
+    def field(channel) -> str:
+        return str(getattr(channel, "shorthand", channel)).split(":")[0]
+
+    picked = base.transform_filter(where)
+    line = picked.mark_rule(color=MUTED, strokeWidth=1, x2Offset=dx, y2Offset=dy, aria=False).encode(
+        x=x, x2=alt.X2(field(x)), y=y, y2=alt.Y2(field(y)))
+    align = "left" if dx >= 0 else "right"
+    label = picked.mark_text(**{"align": align, "baseline": "bottom" if dy < 0 else "top", "lineBreak": "\n",
+                                "dx": dx + (2 if dx >= 0 else -2), "dy": dy, "color": TEXT, "fontSize": 12,
+                                "fontWeight": 600, **mark}).encode(
+        x=x, y=y, text=text)
+    return alt.layer(line, label)
+
+
+def shaded_period(base: alt.Chart, start, end, label: str, *, name_at: str = "start") -> alt.LayerChart:
+    """A shaded band from ``start`` to ``end`` along the temporal ``x`` field, named at its top.
+
+    ``name_at="end"`` sets the name inside the band's end (for a band near the chart's right edge).
+    """
+    # the chart's table without its encodings, collapsed to one row: one band, not one per row
+    one = alt.Chart(base.data).transform_aggregate(rows="count()")
+    start, end = _datetime(start), _datetime(end)
+    band = one.mark_rect(color=MUTED, opacity=0.12, aria=False).encode(x=alt.datum(start, type="temporal"),
+                                                            x2=alt.datum(end))
+    at_end = name_at == "end"
+    name = one.mark_text(align="right" if at_end else "left", baseline="top", dx=-3 if at_end else 3, dy=2,
+                         color=MUTED, fontSize=11).encode(
+        x=alt.datum(end if at_end else start, type="temporal"), y=alt.value(0), text=alt.value(label))
+    return alt.layer(band, name)
+
+
+def _datetime(value) -> alt.DateTime:
+    import pandas as pd
+
+    stamp = pd.Timestamp(value)
+    return alt.DateTime(year=stamp.year, month=stamp.month, date=stamp.day)

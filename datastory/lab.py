@@ -17,6 +17,7 @@ import argparse
 import json
 import os
 import secrets
+import signal
 import socket
 import subprocess
 import sys
@@ -27,7 +28,6 @@ from pathlib import Path
 
 from .jupyter import MODE_ENV, STATIC_DIR, STATIC_ROUTE_ENV
 
-ROOT = Path.cwd()
 EXTENSION = "datastory.lab"
 ROUTE = "datastory/static/"
 #: jupytext's viewer for every Markdown file: chapters open as notebooks (README.md too, as text cells).
@@ -125,6 +125,11 @@ def start(root: Path, port: int, open_browser: bool) -> int:
         command.append("--allow-root")
     server = subprocess.Popen(command)
     base = f"http://127.0.0.1:{port}"
+
+    def stop(signum, frame):  # `kill` stops JupyterLab and its kernels too, as Ctrl+C does
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, stop)
     try:
         for _ in range(600):
             if server.poll() is not None:
@@ -141,15 +146,19 @@ def start(root: Path, port: int, open_browser: bool) -> int:
             webbrowser.open(url)
         return server.wait()
     except KeyboardInterrupt:
-        server.terminate()
-        return server.wait()
+        server.terminate()  # Jupyter shuts its kernels down, then exits
+        try:
+            return server.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            return server.wait()
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m datastory.lab", description=__doc__.split("\n\n")[0])
     parser.add_argument("command", nargs="?", default="start", choices=["start", "configure"],
                         help="start JupyterLab (default), or only configure this environment (Binder)")
-    parser.add_argument("--root", type=Path, default=ROOT, help="the repository (default: here)")
+    parser.add_argument("--root", type=Path, default=Path("."), help="the repository (default: here)")
     parser.add_argument("--port", type=int, default=8888, help="first port to try (default 8888)")
     parser.add_argument("--no-browser", action="store_true", help="print the URL, do not open a browser")
     args = parser.parse_args(argv)

@@ -124,7 +124,7 @@ def new_story(root: Path, slug: str, title: str, table: str | None = None) -> Pa
         _check_table_name(table)
         existing = next((r for r in _descriptor(root)[1]["resources"] if r["name"] == table), None)
         chart = _chart_fields(existing or _add_resource(root, table))
-    body = TEMPLATE.read_text(encoding="utf-8").format(title=title.strip(), placeholder=PLACEHOLDER, **chart)
+    body = TEMPLATE.read_text(encoding="utf-8").format(title=title.strip(), slug=slug, placeholder=PLACEHOLDER, **chart)
     notebook.write_text(JUPYTEXT_HEADER + "\n" + body, encoding="utf-8")
     story_part = next((p for p in toc["parts"] if p.get("caption") == "The story"), toc["parts"][0])
     story_part["chapters"].append({"file": f"notebooks/{slug}"})

@@ -26,16 +26,36 @@ def free_port() -> int:
 
 
 @contextmanager
-def serve(site: Path, headers: dict[str, str] | None = None):
-    """Serve ``site`` on a free port; yield its base URL. Prints the server's output if it fails."""
+def serve(site: Path, headers: dict[str, str] | None = None, gzip: bool = False):
+    """Serve ``site`` on a free port; yield its base URL. Prints the server's output if it fails.
+
+    With ``gzip``, text files (HTML, CSS, JS, JSON, SVG, CSV) go gzipped to clients that accept it,
+    as a static host would serve them.
+    """
     port = free_port()
     code = (
-        "import functools, http.server, sys\n"
+        "import functools, gzip, http.server, os, sys\n"
         f"extra = {dict(headers or {})!r}\n"
+        f"GZIP = {bool(gzip)!r}\n"
+        "TEXT = ('.html', '.css', '.js', '.json', '.svg', '.csv', '.txt', '.xml', '.mjs')\n"
         "class Handler(http.server.SimpleHTTPRequestHandler):\n"
         "    def end_headers(self):\n"
         "        for k, v in extra.items(): self.send_header(k, v)\n"
         "        super().end_headers()\n"
+        "    def send_head(self):\n"
+        "        path = self.translate_path(self.path)\n"
+        "        if os.path.isdir(path): path = os.path.join(path, 'index.html')\n"
+        "        if not (GZIP and path.endswith(TEXT) and os.path.isfile(path)\n"
+        "                and 'gzip' in self.headers.get('Accept-Encoding', '')):\n"
+        "            return super().send_head()\n"
+        "        with open(path, 'rb') as f: body = gzip.compress(f.read(), 6)\n"
+        "        self.send_response(200)\n"
+        "        self.send_header('Content-Type', self.guess_type(path))\n"
+        "        self.send_header('Content-Encoding', 'gzip')\n"
+        "        self.send_header('Content-Length', str(len(body)))\n"
+        "        self.end_headers()\n"
+        "        import io\n"
+        "        return io.BytesIO(body)\n"
         "    def log_message(self, *args): pass\n"
         f"http.server.ThreadingHTTPServer(('127.0.0.1', {port}), functools.partial(Handler, directory=sys.argv[1]))"
         ".serve_forever()\n"

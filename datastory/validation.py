@@ -49,7 +49,7 @@ def _constraint_problems(table: Table) -> Iterator[Problem]:
                 continue
             if pd.isna(value):
                 continue  # a type error, already reported by the data layer
-            for message in _broken_rules(rules, text, value, spec):
+            for message in [*_hygiene(text), *_broken_rules(rules, text, value, spec)]:
                 shown = text if len(text) <= 60 else text[:57] + "..."
                 yield Problem(table.shown, line, column, f"column {name!r}: {shown!r} {message}")
             if rules.get("unique"):
@@ -57,6 +57,20 @@ def _constraint_problems(table: Table) -> Iterator[Problem]:
                     yield Problem(table.shown, line, column, f"column {name!r}: {text!r} repeats line {seen[text]}; "
                                   "values in this column must be unique")
                 seen.setdefault(text, line)
+
+
+#: Characters a spreadsheet lets in unseen: control characters, zero-width spaces, a stray BOM.
+_INVISIBLE = re.compile(r"[\x00-\x1f\x7f\u200b-\u200d\u2060\ufeff]")
+
+
+def _hygiene(text: str) -> Iterator[str]:
+    """What no schema rule names but a reader never sees: edge spaces and invisible characters."""
+    if text != text.strip():
+        yield "has a space at its start or end; remove it (the value would not match the same one elsewhere)"
+    found = _INVISIBLE.search(text)
+    if found:
+        yield (f"holds an invisible character U+{ord(found.group()):04X} at position {found.start() + 1}; "
+               "delete it")
 
 
 def _broken_rules(rules: dict, text: str, value, spec: dict) -> Iterator[str]:

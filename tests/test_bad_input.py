@@ -136,6 +136,10 @@ CASES = {
                                   "data/fx_rates.csv:2:9", "is too long (301 characters)", None),
     "integer-like year in a date column": (lambda d: set_cell(d / "fx_rates.csv", 2, "date", "2014"),
                                            "data/fx_rates.csv:2:5", "is not a valid date", None),
+    "trailing space in a value": (lambda d: set_cell(d / "claims.csv", 2, "currency", "CNY "),
+                                  "data/claims.csv:2:4", "has a space at its start or end", None),
+    "zero-width space in a label": (lambda d: set_cell(d / "claims.csv", 2, "label", "Big Fund\u200b phase I"),
+                                    "data/claims.csv:2:10", "invisible character U+200B at position 9", 1),
     "descriptor licence disagrees with CITATION.cff": (lambda d: descriptor(d, lambda p: p["licenses"][0].update(
         name="CC0-1.0")), "data/datapackage.json", "CITATION.cff licenses the data CC-BY-4.0", 1),
 }

@@ -56,12 +56,18 @@ def open_page(browser, base, path, size="desktop", **context_options):
     return context, page, watcher
 
 
-def wait_for_charts(page, timeout=5000) -> int:
+def wait_for_charts(page, timeout=8000) -> int:
+    """Every chart's picture shown, then each one live: scrolled to, as a reader would."""
     count = page.locator("figure.ds-chart").count()
     if count:
         page.wait_for_function(
             "n => document.querySelectorAll('figure.ds-chart[data-rendered=\"true\"]').length === n",
             arg=count, timeout=timeout)
+        for figure in page.locator("figure.ds-chart").all():
+            figure.scroll_into_view_if_needed()
+            page.wait_for_function("f => f.getAttribute('data-state') === 'live'", arg=figure.element_handle(),
+                                   timeout=timeout)
+        page.evaluate("window.scrollTo(0, 0)")
     return count
 
 
@@ -82,7 +88,9 @@ def test_every_page_renders_cleanly(browser, base, site, size):
         too_wide = page.evaluate("""() => Array.from(document.querySelectorAll('figure.ds-chart')).filter(f => {
             const svg = f.querySelector('.ds-chart__view svg');
             return svg && svg.getBoundingClientRect().width > f.getBoundingClientRect().width + 1; }).length""")
-        page.screenshot(path=str(SHOTS / f"{path.replace('/', '__')}-{size}.png"), full_page=True)
+        page.screenshot(path=str(SHOTS / f"{path.replace('/', '__')}-{size}.png"), full_page=True,
+                        timeout=120_000)  # the data page is long; a loaded machine is slow to paint it
+        page.wait_for_load_state("networkidle")  # a full-page shot re-picks pictures; let them finish
         report.append((path, charts, marks, overflow, too_wide, watcher.problems()))
         context.close()
     for path, charts, marks, overflow, too_wide, problems in report:
@@ -92,13 +100,16 @@ def test_every_page_renders_cleanly(browser, base, site, size):
         assert problems == [], (path, problems)
 
 
-def test_no_serious_accessibility_violations(browser, base, site):
+@pytest.mark.parametrize("size", list(SIZES))
+def test_no_serious_accessibility_violations(browser, base, site, size):
     from axe_playwright_python.sync_playwright import Axe
 
     axe, found = Axe(), {}
-    for path in pages_of(site):
-        context, page, _ = open_page(browser, base, path)
+    for path in [*pages_of(site), "search.html?q=fund"]:
+        context, page, _ = open_page(browser, base, path, size)
         wait_for_charts(page)
+        if path.startswith("search.html"):
+            page.locator("#search-results li").first.wait_for(timeout=8000)
         violations = axe.run(page).response["violations"]
         serious = [f"{v['id']}: {v['help']} ({len(v['nodes'])})" for v in violations
                    if v["impact"] in ("serious", "critical")]
@@ -148,7 +159,7 @@ def test_data_link_downloads_exactly_the_rows_of_the_chart(browser, base):
     context, page, _ = open_page(browser, base, CHAPTER_1)
     wait_for_charts(page)
     for figure in page.locator("figure.ds-chart").all():
-        spec = json.loads(figure.locator("script.ds-chart__spec").text_content())
+        spec = json.loads(figure.locator("script.ds-chart__spec").text_content())["spec"]
         inline = [d["values"] for d in spec["data"] if isinstance(d.get("values"), list)]
         with page.expect_download() as download:
             figure.locator("a.ds-chart__data").click()
@@ -168,7 +179,7 @@ def _plain(value) -> str:
         return "" if value is None else str(value)
 
 
-def test_claim_links_lead_to_their_source_entry(browser, base, site):
+def test_claim_links_lead_to_their_row_and_its_source(browser, base, site):
     from datastory.data import load
 
     claims = load("claims", site.parent.parent / "data").set_index("claim_id")
@@ -177,13 +188,16 @@ def test_claim_links_lead_to_their_source_entry(browser, base, site):
         context, page, _ = open_page(browser, base, path)
         for link in page.locator("a.claim").all():
             href = link.get_attribute("href")
-            assert "#source-" in href
-            source_id = href.split("#source-", 1)[1]
-            assert "\u201c" in link.get_attribute("title")  # the quote, after a certainty note if any
-            assert source_id in set(claims.source_id)
+            claim_id = href.split("#claim-", 1)[1]
+            assert "\u201c" in link.get_attribute("title")  # the quote, after any certainty note
+            assert claim_id in claims.index
             target = context.new_page()
             target.goto(page.url.rsplit("/", 1)[0] + "/" + href if not href.startswith("/") else base + href)
-            assert target.locator(f"[id='source-{source_id}']").count() == 1
+            row = target.locator(f"tr[id='claim-{claim_id}']")
+            assert row.count() == 1
+            source_id = claims.loc[claim_id, "source_id"]
+            assert row.locator(f"a[href='#source-{source_id}']").count() == 1
+            assert target.locator(f"tr[id='source-{source_id}']").count() == 1
             target.close()
             checked += 1
         context.close()

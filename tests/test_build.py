@@ -54,11 +54,13 @@ def test_every_page_loads_only_same_site_resources(built_site):
 def test_chart_page_has_chart_data_and_fallback(built_site):
     site = built_site / "_build" / "html"
     page = (site / "notebooks" / "01-state-venture-capitalist.html").read_text(encoding="utf-8")
-    assert 'id="chart-01-state-venture-capitalist-1"' in page
+    assert 'id="chart-big-fund-phases"' in page
     assert 'type="application/json" class="ds-chart__spec"' in page
     assert "cdn.jsdelivr" not in page and "vega-embed" not in page
-    assert (site / "_charts" / "01-state-venture-capitalist-1.csv").read_text().startswith("label,")
-    assert (site / "_charts" / "01-state-venture-capitalist-1.svg").read_text().startswith("<svg")
+    assert (site / "_charts" / "big-fund-phases.csv").read_text().startswith("label,")
+    for picture in ("big-fund-phases.svg", "big-fund-phases.w360.svg", "big-fund-phases.w640.svg"):
+        assert (site / "_charts" / picture).read_text().startswith("<svg")
+    assert (site / "_charts" / "big-fund-phases.png").read_bytes().startswith(b"\x89PNG")
     inline = re.findall(r"<script(?![^>]*\bsrc=)(?![^>]*application/json)[^>]*>(.*?)</script>", page, re.S)
     assert not any("ds-chart" in block or "vega" in block for block in inline)
     assert not (site / "reports").exists()
@@ -175,7 +177,7 @@ def test_incremental_rebuilds_reexecute_exactly_what_changed(tmp_path):
     assert executed(csv_edit) == loads_trade
 
     # a rate no chapter's code names: only the chapters that converted currency read it
-    chart = root / "_build/html/_charts/01-state-venture-capitalist-1.csv"
+    chart = root / "_build/html/_charts/big-fund-phases.csv"
     spec_before, chart_before = chart_spec(root, "01-state-venture-capitalist"), chart.read_text()
     rates = root / "data" / "fx_rates.csv"
     assert rates.read_text().count("7.0761") == 2  # the rate and its quote
@@ -272,18 +274,20 @@ def test_removed_chart_and_chapter_leave_no_file_behind(tmp_path, built_site):
     site = root / "_build" / "html"
 
     def published() -> list[str]:
-        return sorted(p.relative_to(site).as_posix() for p in site.rglob("*") if "98-test-charts" in p.name)
+        return sorted(p.relative_to(site).as_posix() for p in site.rglob("*")
+                      if "98-test-charts" in p.name or "test-chart" in p.name)
 
     result = run_build(root)
     assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-2000:]
-    assert {"_charts/98-test-charts-1.csv", "_charts/98-test-charts-2.csv"} <= set(published())
+    first, second = "the-first-test-chart-draws-every-fund", "the-second-test-chart-draws-them-again"
+    assert {f"_charts/{first}.csv", f"_charts/{second}.png", f"_charts/{second}.html"} <= set(published())
 
     chapter = root / "notebooks" / "98-test-charts.md"
     chapter.write_text(chapter.read_text().replace(_chart_cell("The second test chart draws them again"), ""))
     result = run_build(root)
     assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-2000:]
-    assert "_charts/98-test-charts-1.csv" in published()
-    assert [name for name in published() if "98-test-charts-2" in name] == []
+    assert f"_charts/{first}.csv" in published()
+    assert [name for name in published() if second in name] == []
 
     chapter.unlink()
     toc = root / "_toc.yml"

@@ -45,9 +45,9 @@ def test_scaffolded_story_fails_on_its_placeholders_then_builds_with_its_chart(t
     assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-2000:]
     page = (root / "_build/html/notebooks/07-chip-imports.html").read_text(encoding="utf-8")
     assert "China&#39;s &quot;chip&quot; imports" in page or 'China\'s "chip" imports' in page
-    assert 'id="chart-07-chip-imports-1"' in page
-    assert 'href="../_charts/07-chip-imports-1.csv"' in page
-    assert (root / "_build/html/_charts/07-chip-imports-1.csv").read_text().startswith("fund,amount,source_id")
+    assert 'id="chart-07-chip-imports-lead"' in page
+    assert 'href="../_charts/07-chip-imports-lead.csv"' in page
+    assert (root / "_build/html/_charts/07-chip-imports-lead.csv").read_text().startswith("fund,amount,source_id")
     assert 'class="reference external claim' in page or "claim claim-reported" in page
 
 

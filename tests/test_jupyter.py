@@ -112,8 +112,8 @@ def lab(tmp_path):
         assert url, "make lab printed no URL with a token:\n" + "".join(lines)
         yield root, url, home
     finally:
-        server.terminate()
-        server.wait(timeout=30)
+        server.terminate()  # make lab stops JupyterLab, which stops its kernels
+        server.wait(timeout=60)
 
 
 CHART_TEXTS = ("() => Array.from(document.querySelectorAll('.jp-OutputArea figure.ds-chart svg text'))"
@@ -182,3 +182,98 @@ def test_make_lab_opens_a_chapter_as_a_notebook_with_live_charts_offline(chromiu
     assert not list((root / "notebooks").glob("*.ipynb"))
     assert foreign == []
     context.close()
+
+
+def test_what_if_load_takes_an_edited_copy_that_the_strict_checks_refuse(tmp_path, monkeypatch):
+    """The README's what-if: DATASTORY_DATA points load() at an edited copy; validation refuses it."""
+    import csv
+
+    from datastory.data import load
+    from datastory.validation import check_package
+
+    copy = tmp_path / "what-if"
+    shutil.copytree(ROOT / "data", copy)
+    table = copy / "state_funds.csv"
+    with table.open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    rows[0]["amount"] = str(float(rows[0]["amount"]) * 2)
+    with table.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=list(rows[0]), lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)
+    monkeypatch.setenv("DATASTORY_DATA", str(copy))
+    funds = load("state_funds")
+    assert funds.amount.iloc[0] == float(rows[0]["amount"])
+    assert any("does not state" in p.message for p in check_package(copy))
+    assert load("state_funds", ROOT / "data").amount.iloc[0] != funds.amount.iloc[0]  # data/ untouched
+
+
+def _chart_spec() -> dict:
+    import altair as alt
+    import pandas as pd
+
+    from datastory import charts
+
+    charts.enable()
+    frame = pd.DataFrame({"fund": ["A", "B"], "amount": [1.0, 2.0], "source_id": ["s1", "s1"]})
+    chart = alt.Chart(frame).mark_bar().encode(x="amount:Q", y="fund:N", tooltip=["amount:Q"])
+    return chart.properties(title="B is twice A", description="Bars: A 1, B 2 (synthetic test data)").to_dict()
+
+
+@pytest.mark.parametrize("env, expected", [
+    ({}, None),  # the site's build, nbconvert: the bundle and SVG only
+    ({"DATASTORY_JUPYTER": "inline"}, "inline"),  # the project's kernel in anyone's Jupyter
+    ({"VSCODE_PID": "1"}, "inline"),
+    ({"DATASTORY_JUPYTER_STATIC": "/user/x/datastory/static/"}, "server"),  # make lab, Binder
+    ({"DATASTORY_JUPYTER_STATIC": "/datastory/static/", "DATASTORY_JUPYTER": "static"}, None),
+])
+def test_where_the_chart_runtime_comes_from(monkeypatch, env, expected):
+    from datastory import charts, jupyter
+
+    for name in ("DATASTORY_JUPYTER", "DATASTORY_JUPYTER_STATIC", "VSCODE_PID", "VSCODE_CWD"):
+        monkeypatch.delenv(name, raising=False)
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    assert jupyter.runtime() == expected
+    output = charts.render(_chart_spec())
+    assert output[charts.MIME_TYPE]["title"] == "B is twice A"  # the site's bundle, whatever the frontend
+    if expected is None:
+        assert set(output) == {charts.MIME_TYPE, "image/svg+xml", "text/plain"}
+        return
+    page = output["text/html"]
+    assert 'class="ds-chart"' in page and "data:image/svg+xml;base64," in page  # SVG until live
+    assert "cdn" not in page.lower() and "https://" not in page.replace('href="https://', "")
+    if expected == "server":
+        assert '"/user/x/datastory/static/vendor/vega-6.2.0/vega.min.js"' in page
+        assert len(page) < 60_000
+    else:
+        assert "vega" in page and len(page) > 400_000  # the runtime rides along
+
+
+def test_exported_claims_are_linked_figures_with_their_dollars_escaped():
+    from datastory.claims import readings
+    from datastory.sphinx_ext.notebooks import resolve_claims
+
+    ledger = readings(ROOT / "data")
+    claim_id, reading = next((k, r) for k, r in ledger.items() if r.text.startswith("$"))
+    text = resolve_claims(f"Nearly {{claim}}`{claim_id}` in all.", ROOT / "data")
+    assert text.startswith("Nearly [\\$") and f"(<{reading.source_url}> \"" in text and "{claim}" not in text
+    with pytest.raises(ValueError, match="unknown claim 'no-such-claim'"):
+        resolve_claims("{claim}`no-such-claim`", ROOT / "data")
+
+
+def test_exported_notebooks_write_out_glued_values():
+    import nbformat
+
+    from datastory.sphinx_ext.notebooks import standalone
+
+    notebook = nbformat.v4.new_notebook(cells=[
+        nbformat.v4.new_markdown_cell("It grew {glue:text}`ratio`, to {glue:text}`amount`."),
+        nbformat.v4.new_code_cell("glue(...)", outputs=[
+            nbformat.v4.new_output("display_data", data={"application/papermill.record/text/plain": repr(name)},
+                                   metadata={"scrapbook": {"name": key}})
+            for key, name in (("ratio", "about six times"), ("amount", "$8.3 billion"))])])
+    setup = nbformat.v4.new_code_cell("# setup")
+    out = standalone(notebook, setup, ROOT / "data")
+    assert out.cells[0] is setup
+    assert out.cells[1].source == "It grew about six times, to \\$8.3 billion."

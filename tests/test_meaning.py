@@ -204,14 +204,44 @@ def test_comparison_across_bases_fails():
 # -- the built site --------------------------------------------------------------------------
 
 
+ESTIMATE_MARKER = re.compile(r'<a [^>]*class="[^"]*claim-estimate[^"]*"[^>]*>([^<]+)</a>\u00a0'
+                             r'<abbr class="claim-qualifier claim-qualifier-estimate" title="([^"]+)">'
+                             r'\(estimate\)</abbr>')
+
+
 @pytest.mark.slow
 def test_estimate_renders_its_qualifier_in_the_html(built_site):
+    from datastory.claims import meaning
+
     claims = load("claims", built_site / "data").set_index("claim_id")
-    estimated = claims[claims.qualifier == "estimate"]
-    page = (built_site / "_build" / "html" / "notebooks" / "04-compute.html").read_text(encoding="utf-8")
-    shown = re.findall(r'<abbr class="claim-qualifier claim-qualifier-estimate" title="([^"]+)">\(estimate\)</abbr>',
-                       page)
-    assert len(estimated) and shown and "An estimate by analysts" in shown[0]
+    assert claims.loc["bytedance-infra-2024-nyt", "qualifier"] == "estimate"
+    html = (built_site / "_build" / "html" / "notebooks" / "04-compute.html").read_text(encoding="utf-8")
+    assert ("$11 billion", meaning("estimate")) in ESTIMATE_MARKER.findall(html)
+
+
+@pytest.mark.slow
+def test_landing_page_numbers_carry_their_certainty(built_site):
+    """Every figure on the landing page that is not simply reported shows its qualifier's marker."""
+    claims = load("claims", built_site / "data").set_index("claim_id")
+    source = (built_site / "book" / "index.md").read_text(encoding="utf-8")
+    used = set(re.findall(r"\{claim\}`([^`]+)`", source)) | set(re.findall(r"^([a-z0-9-]+) \| ", source, re.M))
+    qualified = {claims.loc[c, "qualifier"] for c in used} - {"reported"}
+    html = (built_site / "_build" / "html" / "book" / "index.html").read_text(encoding="utf-8")
+    assert qualified, "the landing page should state at least one estimate, plan or disputed figure"
+    for qualifier in qualified:
+        assert f'<abbr class="claim-qualifier claim-qualifier-{qualifier}"' in html, qualifier
+
+
+@pytest.mark.slow
+def test_chart_mixing_two_measures_unmarked_fails_the_build(tmp_path, built_site):
+    root = copy_repo(tmp_path / "repo", cache_from=built_site)
+    chapter_3 = root / "notebooks" / "03-chips-export-controls.md"
+    replace_in(chapter_3, 'y=alt.Y("measure_label:N", sort=None, title=None),', 'y=alt.Y("period:N", title=None),')
+    result = run_build(root)
+    assert result.returncode != 0
+    assert "UnmarkedRows" in result.stderr and "draws rows of 5 measures" in result.stderr
+    assert "chart \"Nvidia's H20 charge came in below its warning\"" in result.stderr
+    assert not (root / "_build" / "html").exists()
 
 
 @pytest.mark.slow

@@ -1,27 +1,45 @@
-"""Charts in pages: a docutils node for our chart bundle, and the HTML it becomes.
+"""Charts in pages: a docutils node for our chart bundle, the HTML it becomes, and its files.
 
 The notebook's renderer (``datastory.charts``) outputs a JSON bundle under our MIME type;
-myst-nb hands it to :class:`ChartMimePlugin`, which returns a :class:`chart` node. At HTML write
-time the node becomes a ``<figure>`` with a stable id, the compiled Vega spec as JSON data (no
-inline code), a static SVG for readers without JavaScript, the chart's sources and a link to
-exactly the rows it draws. The CSV and SVG are written next to the page as it is written.
+myst-nb hands it to :class:`ChartMimePlugin`, which returns a :class:`chart` node. Each chart's
+id is a slug of its explicit name or its title, so inserting a chart renames nothing; two charts
+with one id fail the build. At HTML write time the node becomes a ``<figure>``: the static
+picture at its final size (no script needed to see it), the controls, the compiled Vega spec as
+JSON data (no inline code), the chart's sources and its downloads. The chart's files — static
+SVGs, SVG and PNG with credit, CSV, metadata JSON and a standalone embed page — are written next
+to the pages as each page is written (``datastory.chart_files`` draws them).
 """
 
 from __future__ import annotations
 
 import html
 import json
-from pathlib import Path, PurePosixPath
+import re
+from datetime import date
+from pathlib import Path
 
 from docutils import nodes
+from sphinx.util import logging
 
-from ..charts import MIME_TYPE
+from ..chart_files import NARROW_BELOW, PADDING, WIDTHS, Credit, Renderer, metadata, svg_size, width_overrides
+from ..charts import MIME_TYPE, slug
 
 CHART_DIR = "_charts"
+VEGA_JS = "vendor/vega-6.2.0/vega.min.js"
+INTERPRETER_JS = "vendor/vega-interpreter-2.3.2/vega-interpreter.js"
+CHART_JS = "datastory-charts.js"
+#: The one script a page with charts loads; it fetches vega when a chart is about to be seen.
+CHART_SCRIPT_ATTRS = {"data-vega": VEGA_JS, "data-interpreter": INTERPRETER_JS}
+#: Cell tags that widen a chart's figure (the theme styles the classes).
+FIGURE_TAGS = {"figure-page": "ds-figure--page", "figure-screen": "ds-figure--screen"}
+LICENCE_URLS = {"CC-BY-4.0": "https://creativecommons.org/licenses/by/4.0/",
+                "CC0-1.0": "https://creativecommons.org/publicdomain/zero/1.0/"}
+logger = logging.getLogger(__name__)
+esc = html.escape
 
 
 class chart(nodes.General, nodes.Element):  # noqa: N801 - docutils node naming
-    """A published chart; attributes hold the renderer's bundle and, after reading, its id."""
+    """A published chart; attributes hold the renderer's bundle, its cell's tags and its id."""
 
 
 class ChartMimePlugin:
@@ -34,17 +52,54 @@ class ChartMimePlugin:
         if inline or data.mime_type != MIME_TYPE:
             return None
         payload = data.content if isinstance(data.content, dict) else json.loads(data.content)
-        return [chart(bundle=payload)]
+        tags = list((data.cell_metadata or {}).get("tags", []))
+        return [chart(bundle=payload, tags=tags)]
 
+
+def chart_id(bundle: dict) -> str:
+    return bundle.get("name") or slug(bundle["title"])
+
+
+# ------------------------------------------------------------------------------- ids, one per site
 
 def assign_chart_ids(app, doctree) -> None:
-    """Stable ids: the page's file name and the chart's position on it (``01-funds-2``)."""
-    page = PurePosixPath(app.env.docname).name
-    for number, node in enumerate(doctree.findall(chart), start=1):
-        node["chart_id"] = f"{page}-{number}"
-    if any(True for _ in doctree.findall(chart)):
+    """Stable ids from each chart's name; remembered per page so duplicates across pages are found."""
+    ids = []
+    for node in doctree.findall(chart):
+        node["chart_id"] = chart_id(node["bundle"])
+        ids.append(node["chart_id"])
+    if not hasattr(app.env, "datastory_chart_ids"):
+        app.env.datastory_chart_ids = {}
+    app.env.datastory_chart_ids[app.env.docname] = ids
+    if ids:
         app.env.note_dependency(str(app.config.datastory_data_path / "sources.csv"))
 
+
+def purge_chart_ids(app, env, docname) -> None:
+    getattr(env, "datastory_chart_ids", {}).pop(docname, None)
+
+
+def merge_chart_ids(app, env, docnames, other) -> None:
+    if not hasattr(env, "datastory_chart_ids"):
+        env.datastory_chart_ids = {}
+    env.datastory_chart_ids.update({d: other.datastory_chart_ids[d] for d in docnames
+                                    if d in getattr(other, "datastory_chart_ids", {})})
+
+
+def check_unique_chart_ids(app, env) -> None:
+    """Two charts with one id would overwrite each other's files and share links: fail the build."""
+    seen: dict[str, str] = {}
+    for docname in sorted(getattr(env, "datastory_chart_ids", {})):
+        for cid in env.datastory_chart_ids[docname]:
+            if cid in seen:
+                logger.warning(
+                    f"two charts have the id {cid!r} (in {seen[cid]} and {docname}); chart ids name their "
+                    "download and share URLs, so each must be unique: give one of them its own name with "
+                    ".properties(name='...')", location=docname, type="datastory", subtype="chart-id")
+            seen.setdefault(cid, docname)
+
+
+# ------------------------------------------------------------------------------------- the markup
 
 def _json_for_html(value) -> str:
     """JSON that cannot close its <script> element, whatever text the data holds."""
@@ -53,49 +108,233 @@ def _json_for_html(value) -> str:
 
 
 def _live_spec(vega: dict) -> dict:
-    """The compiled spec, minus what the page supplies itself (the container decides width)."""
+    """The compiled spec, and what changes with each picture width (the script picks one).
+
+    The spec's input bindings are dropped: the page draws those controls itself (``_controls``)
+    so they are there, at their size, before the live chart is.
+    """
     spec = dict(vega)
     spec.pop("$schema", None)
-    return spec
+    spec["padding"] = PADDING  # as the static pictures: the swap moves nothing
+    spec["signals"] = [{k: v for k, v in s.items() if k != "bind"} for s in spec.get("signals", [])]
+    return {"spec": spec, "sized": {str(w): width_overrides(vega, w) for w in WIDTHS.values()}}
+
+
+def _bound(vega: dict) -> list[dict]:
+    return [s for s in vega.get("signals", []) if isinstance(s.get("bind"), dict) and "input" in s["bind"]]
+
+
+def _controls(vega: dict, cid: str) -> str:
+    """The chart's inputs (radio, range, select, checkbox) as plain HTML, wired up by the script."""
+    parts = []
+    for signal in _bound(vega):
+        bind, name, value = signal["bind"], signal["name"], signal.get("value")
+        label = esc(str(bind.get("name", name)).strip())
+        field = f'{cid}-{name}'
+        kind = bind["input"]
+        if kind == "radio":
+            labels = bind.get("labels") or bind.get("options", [])
+            options = "".join(
+                f'<label class="ds-control__option"><input type="radio" name="{esc(field)}" '
+                f'value="{esc(str(option))}" data-signal="{esc(name)}"{" checked" if option == value else ""}>'
+                f'{esc(str(text))}</label>' for option, text in zip(bind.get("options", []), labels, strict=False))
+            parts.append(f'<fieldset class="ds-control"><legend class="ds-control__name">{label}</legend>'
+                         f'{options}</fieldset>')
+        elif kind == "select":
+            labels = bind.get("labels") or bind.get("options", [])
+            options = "".join(f'<option value="{esc(str(o))}"{" selected" if o == value else ""}>{esc(str(t))}</option>'
+                              for o, t in zip(bind.get("options", []), labels, strict=False))
+            parts.append(f'<label class="ds-control"><span class="ds-control__name">{label}</span>'
+                         f'<select name="{esc(field)}" data-signal="{esc(name)}">{options}</select></label>')
+        elif kind == "checkbox":
+            parts.append(f'<label class="ds-control"><input type="checkbox" name="{esc(field)}" '
+                         f'data-signal="{esc(name)}"{" checked" if value else ""}>'
+                         f'<span class="ds-control__name">{label}</span></label>')
+        elif kind == "range":
+            attrs = "".join(f' {k}="{esc(str(bind[k]))}"' for k in ("min", "max", "step") if k in bind)
+            parts.append(f'<label class="ds-control"><span class="ds-control__name">{label}</span>'
+                         f'<input type="range" name="{esc(field)}" data-signal="{esc(name)}"{attrs} '
+                         f'value="{esc(str(value))}"><output class="ds-control__value">{esc(str(value))}</output>'
+                         '</label>')
+    return f'<form class="ds-chart__controls">{"".join(parts)}</form>' if parts else ""
+
+
+def _zoom_signal(vega: dict) -> tuple[str, str] | None:
+    """(signal, scale) of a charts.zoom_x() selection: the signal holds the zoomed x domain."""
+    for signal in vega.get("signals", []):
+        for on in signal.get("on", []):
+            found = re.search(r'zoomLinear\(domain\("([^"]+)"\)', str(on.get("update", "")))
+            if found:
+                return signal["name"], found.group(1)
+    return None
+
+
+def _legend_pickers(vega: dict, rows: list[dict]) -> list[dict]:
+    """Legends bound to a highlight (charts.legend_highlight): signal, field and values in legend order."""
+    signals = {s["name"]: s for s in vega.get("signals", [])}
+    pickers = []
+    for name, signal in signals.items():
+        if not name.endswith("_legend") or not any(
+                isinstance(e, dict) and str(e.get("markname", "")).endswith("_legend_symbols")
+                for on in signal.get("on", []) for e in (on.get("events") or [])):
+            continue
+        param = next((p for p in signals if name.startswith(p + "_") and f"{p}_tuple_fields" in signals), None)
+        if param is None:
+            continue
+        field = signals[f"{param}_tuple_fields"]["value"][0]["field"]
+        pickers.append({"signal": name, "field": field, "values": _legend_values(vega, field, rows)})
+    return pickers
+
+
+def _legend_values(vega: dict, field: str, rows: list[dict]) -> list[str]:
+    for scale in vega.get("scales", []):
+        domain = scale.get("domain")
+        if isinstance(domain, list) and scale.get("type") == "ordinal" and all(isinstance(v, str) for v in domain):
+            present = {str(r.get(field)) for r in rows}
+            if present <= set(domain):
+                return domain
+    return sorted({str(r[field]) for r in rows if r.get(field) not in (None, "")})
+
+
+def _tools(vega: dict, rows: list[dict], cid: str) -> str:
+    parts = []
+    zoom = _zoom_signal(vega)
+    if zoom:
+        parts.append(
+            f'<div class="ds-chart__zoom" role="group" aria-label="Zoom the time axis" data-signal="{esc(zoom[0])}" '
+            f'data-scale="{esc(zoom[1])}">'
+            '<button type="button" data-zoom="in" aria-label="Zoom in">+</button>'
+            '<button type="button" data-zoom="out" aria-label="Zoom out">\u2212</button>'
+            '<button type="button" data-zoom="reset">Reset</button></div>')
+    for picker in _legend_pickers(vega, rows):
+        buttons = "".join(f'<button type="button" aria-pressed="false" data-value="{esc(v)}">{esc(v)}</button>'
+                          for v in picker["values"])
+        parts.append(f'<div class="ds-chart__keys" role="group" aria-label="Highlight one group" '
+                     f'data-signal="{esc(picker["signal"])}"><span class="ds-chart__keys-name">Highlight</span>'
+                     f'{buttons}</div>')
+    return f'<div class="ds-chart__tools">{"".join(parts)}</div>' if parts else ""
+
+
+def _picture(cid: str, root: str, sizes: dict[str, tuple[float, float]]) -> str:
+    (nw, nh), (ww, wh) = sizes["narrow"], sizes["wide"]
+    files = f"{root}{CHART_DIR}/{cid}"
+    return (f'<picture class="ds-chart__static">'
+            f'<source media="(max-width: {NARROW_BELOW - 1}px)" srcset="{files}.w{WIDTHS["narrow"]}.svg"'
+            f' width="{nw:g}" height="{nh:g}">'
+            f'<img class="ds-chart__fallback" src="{files}.w{WIDTHS["wide"]}.svg" width="{ww:g}" '
+            f'height="{wh:g}" alt="" decoding="async"></picture>')
+
+
+def figure_html(bundle: dict, cid: str, root: str, source_links: str, sizes: dict, classes: str = "") -> str:
+    """The figure, the same in a chapter page and in the chart's embed page."""
+    title, description = esc(bundle["title"]), esc(bundle["description"])
+    rows = _rows(bundle)
+    files = f"{root}{CHART_DIR}/{cid}"
+    return (
+        f'<figure class="ds-chart{classes}" id="chart-{cid}" data-chart="{cid}" aria-label="{title}" '
+        f'aria-describedby="chart-{cid}-desc">'
+        f'<div class="ds-chart__view" role="img" aria-label="{title}. {description}">'
+        f'{_picture(cid, root, sizes)}</div>'
+        f'<div class="ds-chart__table" id="chart-{cid}-table" hidden></div>'
+        f'{_controls(bundle["vega"], cid)}{_tools(bundle["vega"], rows, cid)}'
+        f'<script type="application/json" class="ds-chart__spec">{_json_for_html(_live_spec(bundle["vega"]))}</script>'
+        f'<figcaption><details class="ds-chart__details"><summary>Describe this chart</summary>'
+        f'<p class="ds-chart__desc" id="chart-{cid}-desc">{description}</p></details>'
+        f'<p class="ds-chart__meta">Source: {source_links}</p>'
+        f'<p class="ds-chart__actions">'
+        f'<a class="ds-chart__tab" href="#chart-{cid}-table" data-action="table" aria-controls="chart-{cid}-table">'
+        f'Table</a> · '
+        f'<a class="ds-chart__data" href="{files}.csv" download="{cid}.csv">Data (CSV)</a> · '
+        f'<a href="{files}.json" download="{cid}.json">Metadata (JSON)</a> · '
+        f'<a class="ds-chart__png" href="{files}.png" download="{cid}.png">Image (PNG)</a> · '
+        f'<a class="ds-chart__svg" href="{files}.svg" download="{cid}.svg">Image (SVG)</a> · '
+        f'<a class="ds-chart__share" href="#chart-{cid}" data-action="share">Share</a> · '
+        f'<a class="ds-chart__embed" href="{files}.html" data-action="embed">Embed</a></p>'
+        f'<p class="ds-chart__offer" hidden></p></figcaption></figure>'
+    )
+
+
+def _rows(bundle: dict) -> list[dict]:
+    import csv
+    import io
+
+    return list(csv.DictReader(io.StringIO(bundle["csv"])))
+
+
+def _sources(app, bundle: dict) -> list[dict]:
+    from ..data import load
+
+    table = load("sources", app.config.datastory_data_path).set_index("source_id")
+    return [{"source_id": sid, "publisher": str(table.loc[sid, "publisher"]), "title": str(table.loc[sid, "title"]),
+             "url": str(table.loc[sid, "url"])} for sid in bundle["sources"]]
+
+
+def _identity(app):
+    from ..identity import identity
+
+    return identity(Path(app.srcdir))
 
 
 def visit_chart_html(self, node: chart) -> None:
-    from ..data import load
-
-    bundle, chart_id = node["bundle"], node["chart_id"]
+    bundle, cid = node["bundle"], node["chart_id"]
+    app = self.builder.app
     out_dir = Path(self.builder.outdir) / CHART_DIR
     out_dir.mkdir(parents=True, exist_ok=True)
-    (out_dir / f"{chart_id}.csv").write_text(bundle["csv"], encoding="utf-8")
-    (out_dir / f"{chart_id}.svg").write_text(bundle["svg"], encoding="utf-8")
-
     root = "../" * self.builder.current_docname.count("/")
-    sources = load("sources", self.builder.config.datastory_data_path).set_index("source_id")
-    source_links = ", ".join(
-        f'<a href="{html.escape(sources.loc[sid, "url"])}">{html.escape(sources.loc[sid, "publisher"])}</a>'
-        for sid in bundle["sources"]
-    )
-    esc = html.escape
-    title, description = esc(bundle["title"]), esc(bundle["description"])
-    self.body.append(
-        f'<figure class="ds-chart" id="chart-{chart_id}" aria-label="{title}" '
-        f'aria-describedby="chart-{chart_id}-desc">'
-        f'<div class="ds-chart__view" role="img" aria-label="{title}. {description}"></div>'
-        f'<script type="application/json" class="ds-chart__spec">{_json_for_html(_live_spec(bundle["vega"]))}</script>'
-        f'<noscript><img class="ds-chart__fallback" src="{root}{CHART_DIR}/{chart_id}.svg" '
-        f'alt="{description}"></noscript>'
-        f'<figcaption><details class="ds-chart__details"><summary>Describe this chart</summary>'
-        f'<p class="ds-chart__desc" id="chart-{chart_id}-desc">{description}</p></details>'
-        f'<p class="ds-chart__meta">Source: {source_links} · '
-        f'<a class="ds-chart__data" href="{root}{CHART_DIR}/{chart_id}.csv" download="{chart_id}.csv">'
-        f'Data (CSV)</a> · <a href="{root}{CHART_DIR}/{chart_id}.svg">Image (SVG)</a></p></figcaption>'
-    )
-    raise nodes.SkipChildren
+    sources = _sources(app, bundle)
+    ident = _identity(app)
+    page = self.builder.get_target_uri(self.builder.current_docname)
+    page_url = f"{ident.site_url}{page}#chart-{cid}"
+    credit = Credit(sources=list(dict.fromkeys(s["publisher"] for s in sources)), licence=ident.licence_data,
+                    site=ident.title, page_url=page_url)
+    renderer = Renderer(Path(app.doctreedir).parent / ".datastory-charts")
+    sizes = {}
+    for kind, width in WIDTHS.items():
+        svg = renderer.static(bundle["vega"], width)
+        sizes[kind] = svg_size(svg)
+        (out_dir / f"{cid}.w{width}.svg").write_text(svg, encoding="utf-8")
+    (out_dir / f"{cid}.svg").write_text(renderer.download_svg(bundle["vega"], credit), encoding="utf-8")
+    (out_dir / f"{cid}.png").write_bytes(renderer.download_png(bundle["vega"], credit))
+    (out_dir / f"{cid}.csv").write_text(bundle["csv"], encoding="utf-8")
+    citation = (f"{ident.byline} ({ident.date_released[:4] or date.today().year}). {ident.title}: "
+                f"\u201c{bundle['title']}\u201d. {page_url}")
+    meta = metadata(bundle, chart_id=cid, sources=sources, licence=ident.licence_data, citation=citation,
+                    page_url=page_url, files={k: f"{cid}.{k}" for k in ("csv", "svg", "png", "html")})
+    (out_dir / f"{cid}.json").write_text(json.dumps(meta, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+
+    links = ", ".join(f'<a href="{esc(s["url"])}">{esc(s["publisher"])}</a>' for s in sources)
+    classes = "".join(f" {cls}" for tag, cls in FIGURE_TAGS.items() if tag in node.get("tags", []))
+    self.body.append(figure_html(bundle, cid, root, links, sizes, classes))
+    (out_dir / f"{cid}.html").write_text(
+        embed_page(bundle, cid, links, sizes, ident, licence_url=LICENCE_URLS.get(ident.licence_data, ""),
+                   page_href=f"../{page}#chart-{cid}", page_title=self.builder.env.titles[
+                       self.builder.current_docname].astext()),
+        encoding="utf-8")
+    raise nodes.SkipNode
 
 
-def depart_chart_html(self, node: chart) -> None:
-    self.body.append("</figure>")
+def embed_page(bundle: dict, cid: str, links: str, sizes: dict, ident, *, licence_url: str, page_href: str,
+               page_title: str) -> str:
+    """A standalone page with one chart, its credit and a link back: what an embed iframe shows."""
+    licence = (f'<a href="{esc(licence_url)}" target="_blank" rel="license noopener">{esc(ident.licence_data)}</a>'
+               if licence_url else esc(ident.licence_data))
+    script = (f'<script defer src="../_static/{CHART_JS}"'
+              + "".join(f' {k}="{esc(v)}"' for k, v in CHART_SCRIPT_ATTRS.items()) + "></script>")
+    return (
+        '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">'
+        f'<title>{esc(bundle["title"])} \u2014 {esc(ident.title)}</title>'
+        f'<link rel="canonical" href="{esc(page_href)}">'
+        '<link rel="stylesheet" href="../_static/datastory.css">'
+        f'{script}</head><body class="ds-embed">'
+        + figure_html(bundle, cid, "../", links, sizes)
+        + f'<p class="ds-embed__credit">{esc(ident.title)} \u00b7 Licence: {licence} \u00b7 '
+        f'<a href="{esc(page_href)}" target="_top">From \u201c{esc(page_title)}\u201d</a></p>'
+        '</body></html>\n'
+    )
 
 
 def skip_chart(self, node: chart) -> None:
     """Non-HTML builders get nothing for a chart (the book is published as HTML only)."""
     raise nodes.SkipNode
+

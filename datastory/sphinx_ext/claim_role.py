@@ -1,7 +1,8 @@
-"""The ``{claim}`id``` role: a figure from ``data/claims.csv``, linked to its source entry.
+"""The ``{claim}`id``` role: a figure from ``data/claims.csv``, linked to its row in the ledger.
 
 How the figure reads is :func:`datastory.claims.readings`; this module makes it a link to the
-source's entry on the data page, with the verbatim quote on hover, followed by its certainty
+claim's row in the claims ledger on the data page (its quote, certainty and source), with the
+verbatim quote on hover, followed by its certainty
 marker ("(estimate)") when it is not simply reported.
 """
 
@@ -14,7 +15,7 @@ from ..claims import meaning, readings, unknown
 
 
 class ClaimRole(SphinxRole):
-    """``{claim}`id``` → the claim's value, linked to its source entry, and its certainty marker."""
+    """``{claim}`id``` → the claim's value, linked to its ledger row, and its certainty marker."""
 
     def run(self):
         folder = self.env.app.config.datastory_data_path
@@ -26,7 +27,7 @@ class ClaimRole(SphinxRole):
             message = self.inliner.reporter.error(unknown(claim_id), line=self.lineno)
             return [self.inliner.problematic(self.rawtext, self.rawtext, message)], [message]
         page = self.env.app.config.datastory_sources_page
-        uri = self.env.app.builder.get_relative_uri(self.env.docname, page) + f"#source-{reading.source_id}"
+        uri = self.env.app.builder.get_relative_uri(self.env.docname, page) + f"#claim-{claim_id}"
         classes = ["claim", f"claim-{reading.status}", f"claim-{reading.qualifier}"]
         node = nodes.reference(self.rawtext, reading.text, refuri=uri, reftitle=reading.hover, classes=classes)
         node["claim_id"] = claim_id

@@ -14,47 +14,57 @@ def _text(value) -> str:
     return "" if pd.isna(value) else str(value.date() if hasattr(value, "date") else value)
 
 
-def _table(headers: list[str], rows: list[list], widths: list[int] | None = None) -> nodes.table:
-    table = nodes.table(classes=["ds-table"])
+def _table(headers: list[str], rows: list[list], name: str, row_ids: list[str] | None = None) -> nodes.container:
+    """A table readers can filter (by the theme's script) whose text wraps; rows may carry ids.
+
+    Column widths are left to the browser (``colwidths-auto``): given widths would be written
+    as ``style`` attributes, which the site's Content-Security-Policy forbids.
+    """
+    table = nodes.table(classes=["ds-table", "ds-filterable", f"ds-rows-{name}", "colwidths-auto"])
     group = nodes.tgroup(cols=len(headers))
     table += group
-    for width in widths or [1] * len(headers):
-        group += nodes.colspec(colwidth=width)
+    for _ in headers:
+        group += nodes.colspec(colwidth=1)
     head = nodes.thead()
     group += head
     head += nodes.row("", *[nodes.entry("", nodes.paragraph(text=h)) for h in headers])
     body = nodes.tbody()
     group += body
-    for cells in rows:
-        row = nodes.row()
+    for number, cells in enumerate(rows):
+        row = nodes.row(ids=[row_ids[number]] if row_ids else [])
         for cell in cells:
             row += nodes.entry("", cell if isinstance(cell, nodes.Node) else nodes.paragraph(text=_text(cell)))
         body += row
-    return table
+    return nodes.container("", table, classes=["ds-table-wrap"])
+
+
+def _with_id(text: str, ident: str) -> nodes.paragraph:
+    """A cell's main text with the machine id under it, small (for search and for forkers)."""
+    para = nodes.paragraph()
+    para += nodes.Text(text)
+    para += nodes.inline(text=ident, classes=["ds-id"])
+    return para
 
 
 class SourcesList(SphinxDirective):
-    """Every source, each with an anchor ``source-<id>`` that claims and charts link to."""
+    """Every source as a row with the id ``source-<id>`` that claims and charts link to."""
 
     def run(self):
         folder = self.config.datastory_data_path
         self.env.note_dependency(str(folder / "sources.csv"))
-        items = nodes.bullet_list(classes=["ds-sources"])
+        rows, ids = [], []
         for row in load("sources", folder).itertuples():
-            para = nodes.paragraph()
-            para += nodes.reference("", row.title, refuri=row.url)
-            para += nodes.Text(f" — {row.publisher}")
-            if not pd.isna(row.published):
-                para += nodes.Text(f", {row.published.date()}")
+            title = nodes.paragraph()
+            title += nodes.reference("", row.title, refuri=row.url)
             if not pd.isna(row.via_publisher):  # read on a copy: name it, never as the author
-                para += nodes.Text("; read via ")
-                para += nodes.reference("", row.via_publisher, refuri=row.via_url)
-            para += nodes.Text(f" ({row.kind}; id ")
-            para += nodes.literal(text=row.source_id)
-            para += nodes.Text(")")
-            item = nodes.list_item("", para, ids=[f"source-{row.source_id}"])
-            items += item
-        return [items]
+                title += nodes.Text(" (read via ")
+                title += nodes.reference("", row.via_publisher, refuri=row.via_url)
+                title += nodes.Text(")")
+            title += nodes.inline(text=row.source_id, classes=["ds-id"])
+            published = "" if pd.isna(row.published) else str(row.published.date())
+            rows.append([title, row.publisher, published, row.kind])
+            ids.append(f"source-{row.source_id}")
+        return [_table(["Source", "Publisher", "Published", "Kind"], rows, "sources", ids)]
 
 
 class DataDictionary(SphinxDirective):
@@ -75,7 +85,7 @@ class DataDictionary(SphinxDirective):
                 rule = ", ".join(f"{k}: {v}" for k, v in constraints.items() if k != "required")
                 rows.append([field["name"], field["type"], "yes" if constraints.get("required") else "",
                              field["description"] + (f" ({rule})" if rule else "")])
-            out.append(_table(["Field", "Type", "Required", "Description"], rows, [2, 1, 1, 6]))
+            out.append(_table(["Field", "Type", "Required", "Description"], rows, "fields"))
         return out
 
 
@@ -94,15 +104,20 @@ def _claim_rows(folder, statuses):
 
 
 class ClaimsLedger(SphinxDirective):
-    """Every figure the prose states: id, value, status, source and what it is."""
+    """Every figure the prose states, one row each (id ``claim-<id>``, where prose links land)."""
 
     def run(self):
         folder = self.config.datastory_data_path
         self.env.note_dependency(str(folder / "claims.csv"))
-        rows = [[nodes.paragraph("", "", nodes.literal(text=row.claim_id)), value, certainty(row.qualifier),
-                 row.status, row.label, link]
-                for row, value, link in _claim_rows(folder, {"reported", "derived", "disputed"})]
-        return [_table(["Claim", "Value", "Certainty", "Status", "What it is", "Source"], rows, [3, 2, 2, 1, 4, 3])]
+        rows, ids = [], []
+        for row, value, link in _claim_rows(folder, {"reported", "derived", "disputed"}):
+            what = nodes.paragraph()
+            what += nodes.Text(row.label)
+            if not pd.isna(row.quote) and str(row.quote).strip():
+                what += nodes.inline(text=f"\u201c{row.quote}\u201d", classes=["ds-quote"])
+            rows.append([_with_id(value, row.claim_id), what, certainty(row.qualifier), row.status, link])
+            ids.append(f"claim-{row.claim_id}")
+        return [_table(["Figure", "What it is", "Certainty", "Status", "Source"], rows, "claims", ids)]
 
 
 class Discrepancies(SphinxDirective):
@@ -148,3 +163,40 @@ class DataDownloads(SphinxDirective):
             para += nodes.Text(f" — {res['title']}")
             items += nodes.list_item("", para)
         return [items]
+
+
+class CorrectionsLog(SphinxDirective):
+    """Every correction in ``CHANGELOG.md``, one filterable row each (the id chapters link to)."""
+
+    def run(self):
+        from pathlib import Path
+
+        from ..changelog import ChangelogError, read_corrections
+
+        log = Path(self.env.srcdir) / "CHANGELOG.md"
+        self.env.note_dependency(str(log))
+        try:
+            entries = read_corrections(log)
+        except ChangelogError as error:
+            raise self.error(str(error)) from None
+        rows = []
+        for entry in entries:
+            pages = nodes.paragraph()
+            for number, source in enumerate(entry.pages):
+                docname = source.rsplit(".", 1)[0]
+                if number:
+                    pages += nodes.Text(", ")
+                if docname in self.env.found_docs:
+                    uri = self.env.app.builder.get_relative_uri(self.env.docname, docname)
+                    pages += nodes.reference("", self.env.titles[docname].astext()
+                                             if docname in self.env.titles else source, refuri=uri)
+                else:
+                    pages += nodes.Text(source)
+            if not entry.pages:
+                pages += nodes.Text("data only")
+            change = nodes.paragraph()
+            change += nodes.Text(entry.why)
+            change += nodes.inline(text=f"Was: {entry.said}", classes=["ds-quote"])
+            change += nodes.inline(text=f"Now: {entry.says}", classes=["ds-quote"])
+            rows.append([_with_id(str(entry.day), entry.what), change, pages])
+        return [_table(["Date", "What changed and why", "Pages"], rows, "corrections", [e.anchor for e in entries])]

@@ -33,4 +33,4 @@ class SecondChecks(SphinxDirective):
         flagged = checks[checks["verdict"] != "confirmed"].sort_values(["verdict", "table", "row_id"])
         rows = [[nodes.paragraph("", "", nodes.literal(text=f"{row.table} {row.row_id}")), row.verdict,
                  row.note, row.checked_on] for row in flagged.itertuples()]
-        return [summary, _table(["Row", "Verdict", "What the check found", "Checked on"], rows, [3, 2, 8, 2])]
+        return [summary, _table(["Row", "Verdict", "What the check found", "Checked on"], rows, "checks")]

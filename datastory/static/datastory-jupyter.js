@@ -32,6 +32,22 @@
     return loading;
   }
 
+  /* The site's chart script reads dark mode from <html data-theme>; JupyterLab marks its theme on
+     <body data-jp-theme-light>. Mirror it, and the charts redraw when the user switches theme. */
+  function followLabTheme() {
+    var body = document.body;
+    if (!body || !body.hasAttribute("data-jp-theme-light")) { return; }
+    var mirror = function () {
+      var theme = body.getAttribute("data-jp-theme-light") === "false" ? "dark" : "light";
+      if (document.documentElement.getAttribute("data-theme") !== theme) {
+        document.documentElement.setAttribute("data-theme", theme);
+      }
+    };
+    mirror();
+    new MutationObserver(mirror).observe(body, { attributes: true, attributeFilter: ["data-jp-theme-light"] });
+  }
+  followLabTheme();
+
   function chart(id, runtime) {
     var figure = document.getElementById(id);
     if (!figure) { return Promise.resolve(); }

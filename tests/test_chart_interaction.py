@@ -1,0 +1,268 @@
+"""Charts as readers use them, in Chromium against the built site on 127.0.0.1 (network cut).
+
+The page scrolls under the wheel over every chart; a tap on a phone shows a mark's tooltip and a
+tap elsewhere hides it; a share link restores a chart's state; the state survives a light/dark
+switch; each embed page stands alone with its credit; the downloads carry title and source; no
+static picture's text falls outside it; the live view replaces the picture without a shift.
+Screenshots go to test-output/screenshots/.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+import struct
+from pathlib import Path
+
+import pytest
+
+from datastory.serve import Watcher, serve
+
+pytestmark = pytest.mark.browser
+SHOTS = Path(__file__).resolve().parent.parent / "test-output" / "screenshots"
+PHONE = {"viewport": {"width": 375, "height": 812}, "has_touch": True, "is_mobile": True,
+         "device_scale_factor": 2}
+CHAPTER_1 = "notebooks/01-state-venture-capitalist.html"
+LIVE = "f => f.getAttribute('data-state') === 'live'"
+TEXTS = "f => Array.from(f.querySelectorAll('.ds-chart__live svg text')).map(t => t.textContent).join('|')"
+
+
+@pytest.fixture(scope="module")
+def site(built_site) -> Path:
+    return built_site / "_build" / "html"
+
+
+@pytest.fixture(scope="module")
+def base(site):
+    with serve(site) as url:
+        yield url
+
+
+def chapters(site: Path) -> list[str]:
+    return sorted(f"notebooks/{p.name}" for p in (site / "notebooks").glob("*.html"))
+
+
+def open_page(chromium, base, path, **options):
+    context = chromium.new_context(**{"viewport": {"width": 1280, "height": 900}, **options})
+    page = context.new_page()
+    watcher = Watcher(page, base)
+    page.goto(f"{base}/{path}")
+    return context, page, watcher
+
+
+def live(page, figure, timeout=8000):
+    figure.scroll_into_view_if_needed()
+    page.wait_for_function(LIVE, arg=figure.element_handle(), timeout=timeout)
+
+
+def test_the_wheel_over_every_chart_scrolls_the_page(chromium, base, site):
+    for path in chapters(site):
+        context, page, watcher = open_page(chromium, base, path)
+        for figure in page.locator("figure.ds-chart").all():
+            live(page, figure)
+            page.evaluate("window.scrollBy(0, -200)")  # the chart in the middle of the screen
+            box = figure.locator(".ds-chart__live svg").bounding_box()
+            before_text, before_y = figure.evaluate(TEXTS), page.evaluate("window.scrollY")
+            page.mouse.move(box["x"] + box["width"] * 0.6, box["y"] + box["height"] * 0.6)
+            page.mouse.wheel(0, 240)
+            page.wait_for_function(f"window.scrollY > {before_y}", timeout=2000)
+            page.wait_for_timeout(100)
+            assert figure.evaluate(TEXTS) == before_text, f"{path}: the wheel changed {figure.get_attribute('id')}"
+        assert watcher.problems() == [], (path, watcher.problems())
+        context.close()
+
+
+def test_zoom_buttons_and_modifier_wheel_zoom_the_time_axis(chromium, base):
+    context, page, _ = open_page(chromium, base, "notebooks/03-chips-export-controls.html")
+    figure = page.locator("figure#chart-export-control-timeline")
+    live(page, figure)
+    ticks = ("f => Array.from(f.querySelectorAll('.ds-chart__live svg .role-axis-label text'))"
+             ".map(t => t.textContent).sort()")
+    before = figure.evaluate(ticks)
+    figure.locator("button[data-zoom='in']").click()
+    page.wait_for_function(f"f => ({ticks})(f).join() !== {json.dumps(','.join(before))}",
+                           arg=figure.element_handle(), timeout=2000)
+    figure.locator("button[data-zoom='reset']").click()
+    page.wait_for_function(f"f => ({ticks})(f).join() === {json.dumps(','.join(before))}",
+                           arg=figure.element_handle(), timeout=2000)
+    box = figure.locator(".ds-chart__live svg").bounding_box()
+    page.mouse.move(box["x"] + box["width"] * 0.6, box["y"] + box["height"] * 0.5)
+    page.keyboard.down("Control")
+    page.mouse.wheel(0, -300)
+    page.keyboard.up("Control")
+    page.wait_for_function(f"f => ({ticks})(f).join() !== {json.dumps(','.join(before))}",
+                           arg=figure.element_handle(), timeout=2000)
+    context.close()
+
+
+def test_a_tap_on_a_mark_shows_its_tooltip_and_a_tap_elsewhere_hides_it(chromium, base, site):
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    context, page, watcher = open_page(chromium, base, "notebooks/05-open-models.html", **PHONE)
+    figure = page.locator("figure#chart-open-model-releases")
+    live(page, figure)
+    mark = figure.locator(".ds-chart__live svg .mark-symbol.role-mark path").nth(3)
+    mark.evaluate("m => m.scrollIntoView({block: 'center'})")
+    box = mark.bounding_box()
+    page.touchscreen.tap(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    tip = page.locator(".ds-tooltip.ds-tooltip--visible")
+    tip.wait_for(timeout=2000)
+    assert "Model" in tip.inner_text() and re.search(r"\d", tip.inner_text())
+    page.screenshot(path=str(SHOTS / "phone-tapped-tooltip.png"))
+    elsewhere = figure.locator(".ds-chart__keys-name").bounding_box()  # plain text beside the chart
+    page.touchscreen.tap(elsewhere["x"] + 5, elsewhere["y"] + 5)
+    tip.wait_for(state="hidden", timeout=2000)
+    assert watcher.problems() == []
+    context.close()
+
+
+def test_a_share_link_restores_a_toggled_state(chromium, base):
+    context, page, _ = open_page(chromium, base, CHAPTER_1)
+    figure = page.locator("figure#chart-big-fund-phases")
+    live(page, figure)
+    figure.locator("input[type=radio][value='US dollars']").check()
+    page.wait_for_function(f"f => ({TEXTS})(f).includes('billion US dollars')", arg=figure.element_handle(),
+                           timeout=2000)
+    figure.locator("a[data-action='share']").click()
+    url = figure.locator(".ds-chart__offer input").input_value()
+    assert "chart=big-fund-phases" in url and "#chart-big-fund-phases" in url
+    shared = context.new_page()
+    shared.goto(url)
+    restored = shared.locator("figure#chart-big-fund-phases")
+    shared.wait_for_function(LIVE, arg=restored.element_handle(), timeout=8000)
+    assert "billion US dollars" in restored.evaluate(TEXTS)
+    assert restored.locator("input[type=radio][value='US dollars']").is_checked()
+    context.close()
+
+
+def test_state_survives_a_light_dark_switch(chromium, base):
+    context, page, _ = open_page(chromium, base, CHAPTER_1)
+    figure = page.locator("figure#chart-big-fund-phases")
+    live(page, figure)
+    figure.locator("input[type=radio][value='US dollars']").check()
+    page.wait_for_function(f"f => ({TEXTS})(f).includes('billion US dollars')", arg=figure.element_handle(),
+                           timeout=2000)
+    fill = "f => f.querySelector('.ds-chart__live svg .role-axis-label text').getAttribute('fill')"
+    light = figure.evaluate(fill)
+    page.evaluate("document.documentElement.setAttribute('data-theme', 'dark')")
+    page.wait_for_function(f"f => ({fill})(f) !== {json.dumps(light)}", arg=figure.element_handle(), timeout=3000)
+    assert "billion US dollars" in figure.evaluate(TEXTS)
+    labels = figure.evaluate("""f => Array.from(f.querySelectorAll('.ds-chart__live svg .role-mark text'))
+        .map(t => t.getAttribute('fill'))""")
+    assert labels and "#333333" not in labels  # value labels follow the theme
+    context.close()
+
+
+def test_a_category_keeps_its_colour_in_every_state(chromium, base):
+    context, page, _ = open_page(chromium, base, "notebooks/02-local-subsidies.html")
+    figure = page.locator("figure#chart-voucher-budgets")
+    live(page, figure)
+    legend = """f => Object.fromEntries(Array.from(
+        f.querySelectorAll('.ds-chart__live svg .role-legend-symbol path'))
+        .map((p, i) => [f.querySelectorAll('.ds-chart__live svg .role-legend-label text')[i].textContent,
+                        p.getAttribute('fill')]))"""
+    colours = []
+    for option in figure.locator("input[type=radio]").all():
+        option.check()
+        page.wait_for_timeout(300)
+        colours.append(figure.evaluate(legend))
+    assert len(colours) == 2 and colours[0] == colours[1] and len(colours[0]) >= 2
+    context.close()
+
+
+def test_timeline_marks_sit_on_their_rows(chromium, base):
+    context, page, _ = open_page(chromium, base, "notebooks/03-chips-export-controls.html")
+    figure = page.locator("figure#chart-export-control-timeline")
+    live(page, figure)
+    rows = figure.evaluate("""f => Array.from(f.querySelectorAll('.ds-chart__live svg .role-axis-label text'))
+        .filter(t => ['US', 'China', 'Nvidia'].includes(t.textContent))
+        .map(t => { const b = t.getBoundingClientRect(); return b.y + b.height / 2; })""")
+    points = figure.evaluate("""f => Array.from(
+        f.querySelectorAll('.ds-chart__live svg .mark-symbol.role-mark path'))
+        .map(p => { const b = p.getBoundingClientRect(); return b.y + b.height / 2; })""")
+    assert len(rows) == 3 and len(points) >= 20
+    distance = [min(abs(p - r) for r in rows) for p in points]
+    assert sum(d <= 1.5 for d in distance) >= 3  # each row's first point on the row's line
+    assert max(distance) <= 40  # none floats between rows
+    context.close()
+
+
+def test_every_embed_page_renders_alone_with_its_credit(chromium, base, site):
+    for path in sorted((site / "_charts").glob("*.html")):
+        context, page, watcher = open_page(chromium, base, f"_charts/{path.name}",
+                                           viewport={"width": 600, "height": 700})
+        figure = page.locator("figure.ds-chart")
+        assert figure.count() == 1
+        page.wait_for_function(LIVE, arg=figure.element_handle(), timeout=8000)
+        credit = page.locator(".ds-embed__credit")
+        assert "Licence:" in credit.inner_text()
+        back = credit.locator("a[target=_top]").get_attribute("href")
+        assert back.startswith("../notebooks/") and back.endswith(f"#chart-{path.stem}")
+        assert "Source:" in page.locator("figcaption").inner_text()
+        assert watcher.problems() == [], (path.name, watcher.problems())
+        context.close()
+
+
+def _png_size(data: bytes) -> tuple[int, int]:
+    return struct.unpack(">II", data[16:24])
+
+
+def test_png_and_svg_downloads_carry_title_and_source(chromium, base, site):
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    context, page, _ = open_page(chromium, base, "notebooks/03-chips-export-controls.html", accept_downloads=True)
+    figure = page.locator("figure#chart-h20-charge")
+    with page.expect_download() as svg_download:
+        figure.locator("a.ds-chart__svg").click()
+    svg = Path(svg_download.value.path()).read_text(encoding="utf-8")
+    with page.expect_download() as png_download:
+        figure.locator("a.ds-chart__png").click()
+    png = Path(png_download.value.path()).read_bytes()
+    (SHOTS / "download-h20-charge.png").write_bytes(png)
+    meta = json.loads((site / "_charts" / "h20-charge.json").read_text(encoding="utf-8"))
+    words = re.findall(r"[A-Za-z0-9]+", meta["title"])
+    svg_text = html.unescape(" ".join(re.sub(r"<[^>]+>", " ", svg).split()))
+    assert all(w in svg_text for w in words) and "Source: " in svg_text and "Licence: CC-BY-4.0" in svg_text
+    assert meta["sources"][0]["publisher"].split()[0] in svg_text
+    # the PNG is the same credited picture at 2x
+    width, height = (float(v) for v in re.search(r'width="([\d.]+)" height="([\d.]+)"', svg).groups())
+    assert _png_size(png) == (round(width * 2), round(height * 2))
+    context.close()
+
+
+OVERFLOW = """() => { const svg = document.documentElement; const vb = svg.viewBox.baseVal; const out = [];
+  for (const t of svg.querySelectorAll('text')) { if (!t.textContent.trim()) continue;
+    const b = t.getBBox(), m = t.getCTM(), p = svg.createSVGPoint();
+    const corners = [[b.x, b.y], [b.x + b.width, b.y + b.height]].map(([x, y]) => {
+      p.x = x; p.y = y; return p.matrixTransform(m); });
+    if (corners[0].x < vb.x - 0.5 || corners[0].y < vb.y - 0.5 || corners[1].x > vb.x + vb.width + 0.5
+        || corners[1].y > vb.y + vb.height + 0.5) { out.push(t.textContent); } }
+  return out; }"""
+
+
+def test_no_text_of_any_static_svg_falls_outside_its_viewbox(chromium, base, site):
+    context = chromium.new_context()
+    page = context.new_page()
+    outside = {}
+    for path in sorted((site / "_charts").glob("*.svg")):
+        page.goto(f"{base}/_charts/{path.name}")
+        found = page.evaluate(OVERFLOW)
+        if found:
+            outside[path.name] = found
+    context.close()
+    assert outside == {}
+
+
+@pytest.mark.parametrize("size", ["phone", "desktop"])
+def test_the_live_view_replaces_the_picture_without_a_shift(chromium, base, site, size):
+    options = PHONE if size == "phone" else {"viewport": {"width": 1280, "height": 900}}
+    for path in chapters(site):
+        context, page, _ = open_page(chromium, base, path, **options)
+        for figure in page.locator("figure.ds-chart").all():
+            figure.scroll_into_view_if_needed()
+            page.wait_for_function("f => f.querySelector('.ds-chart__static img').complete",
+                                   arg=figure.element_handle())
+            before = figure.locator(".ds-chart__view").bounding_box()["height"]
+            page.wait_for_function(LIVE, arg=figure.element_handle(), timeout=8000)
+            after = figure.locator(".ds-chart__view").bounding_box()["height"]
+            assert abs(after - before) <= 2, (path, figure.get_attribute("id"), before, after)
+        context.close()

@@ -1,0 +1,135 @@
+"""The chart module and the chart files of the built site: ids, tables, guards, annotations, credits."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import altair as alt
+import pandas as pd
+import pytest
+from conftest import copy_repo, run_build
+
+from datastory import charts
+from datastory.chart_files import Credit, with_credit
+from datastory.charts import wrap
+
+SYNTHETIC = pd.DataFrame({
+    "date": pd.to_datetime(["2020-01-01", "2021-01-01", "2022-06-01"]),
+    "value": [344.0, 2.5, 22.60946108955759],
+    "group": ["a", "b", "a"],
+    "source_id": ["s1", "s2", "s1"],
+})
+
+
+def chart_spec(chart: alt.TopLevelMixin) -> dict:
+    return chart.to_dict()
+
+
+def test_chart_id_is_the_explicit_name_or_a_slug_of_the_title():
+    base = alt.Chart(SYNTHETIC).mark_point().encode(x="date:T", y="value:Q")
+    titled = base.properties(title="Nvidia's H20 charge was below its warning", description="d")
+    assert charts.bundle(chart_spec(titled))["name"] == "nvidias-h20-charge-was-below-its-warning"
+    named = titled.properties(name="H20 charge")
+    assert charts.bundle(chart_spec(named))["name"] == "h20-charge"
+
+
+def test_table_values_are_as_stated_without_float_noise():
+    chart = alt.Chart(SYNTHETIC).mark_point().encode(x="date:T", y="value:Q").properties(title="t", description="d")
+    bundle = charts.bundle(chart_spec(chart))
+    assert bundle["csv"].splitlines()[1:] == ["2020-01-01T00:00:00,344,a,s1", "2021-01-01T00:00:00,2.5,b,s2",
+                                              "2022-06-01T00:00:00,22.6095,a,s1"]
+    inline = next(d["values"] for d in bundle["vega"]["data"] if isinstance(d.get("values"), list))
+    assert [row["value"] for row in inline] == [344, 2.5, 22.6095]  # the page draws what the CSV says
+
+
+def test_a_plain_wheel_zoom_is_refused_and_zoom_x_needs_a_modifier():
+    base = alt.Chart(SYNTHETIC).mark_point().encode(x="date:T", y="value:Q").properties(title="t", description="d")
+    with pytest.raises(charts.ChartError, match="charts.zoom_x"):
+        charts.bundle(chart_spec(base.interactive()))
+    vega = charts.bundle(chart_spec(base.add_params(charts.zoom_x())))["vega"]
+    wheel = [e for s in vega["signals"] for on in s.get("on", []) for e in on["events"]
+             if isinstance(on["events"], list) and isinstance(e, dict) and e.get("type") == "wheel"]
+    assert wheel and all(e.get("filter") for e in wheel)
+
+
+def test_annotations_come_from_the_charts_own_table():
+    base = alt.Chart(SYNTHETIC).encode(x="date:T", y="group:N")
+    chart = (charts.shaded_period(base, "2020-06-01", "2021-06-01", "A period") + base.mark_point()
+             + charts.callout(base, alt.Text("value:Q", format=".1f"), where=alt.datum.group == "b", x="date:T",
+                              y="group:N")
+             + charts.value_labels(base, "value:Q", where=alt.datum.group == "a"))
+    chart = chart.properties(title="t", description="d")
+    bundle = charts.bundle(chart_spec(chart))  # would raise with a second table
+    marks = json.dumps(bundle["vega"]["marks"])
+    assert '"type": "rect"' in marks and '"type": "rule"' in marks and marks.count('"type": "text"') >= 3
+    svg = bundle["svg"]
+    assert "A period" in svg and ">2.5<" in svg and ">344<" in svg
+
+
+def test_download_credit_is_drawn_below_the_chart():
+    svg = ('<svg xmlns="http://www.w3.org/2000/svg" class="marks" width="640" height="300" '
+           'viewBox="0 0 640 300"><g/></svg>')
+    credit = Credit(sources=["Reuters", "Nvidia"], licence="CC-BY-4.0", site="A site", page_url="https://x.test/p")
+    out = with_credit(svg, credit)
+    assert 'height="355"' in out and 'viewBox="0 0 640 355"' in out  # three lines of credit
+    assert "Source: Reuters; Nvidia" in out and "Licence: CC-BY-4.0" in out and "https://x.test/p" in out
+    assert wrap("one two three", 7) == ["one two", "three"]
+
+
+# ------------------------------------------------------------------------------- the built site
+
+@pytest.fixture(scope="module")
+def site(built_site) -> Path:
+    return built_site / "_build" / "html"
+
+
+def test_every_chart_publishes_its_files_under_its_stable_id(site):
+    ids = set()
+    for page in (site / "notebooks").glob("*.html"):
+        found = re.findall(r'<figure class="ds-chart[^"]*" id="chart-([a-z0-9-]+)"', page.read_text(encoding="utf-8"))
+        assert not any(cid.startswith(page.stem) for cid in found), found  # named, not numbered by position
+        ids |= set(found)
+    assert len(ids) >= 19
+    for cid in ids:
+        for suffix in ("csv", "json", "svg", "png", "html", "w360.svg", "w640.svg"):
+            assert (site / "_charts" / f"{cid}.{suffix}").is_file(), (cid, suffix)
+    assert {p.name.split(".", 1)[0] for p in (site / "_charts").iterdir()} == ids  # no stale files
+
+
+def test_metadata_names_title_units_sources_licence_and_citation(site):
+    meta = json.loads((site / "_charts" / "h20-charge.json").read_text(encoding="utf-8"))
+    assert meta["title"].startswith("Nvidia's H20 charge")
+    assert {"name": "usd_billions", "title": "US$ billions"} in meta["columns"]
+    assert meta["sources"] and all(s["url"].startswith("http") for s in meta["sources"])
+    assert meta["licence"] == "CC-BY-4.0" and "h20-charge" in meta["citation"]
+
+
+def test_embed_pages_obey_the_content_security_policy(site):
+    for page in (site / "_charts").glob("*.html"):
+        text = page.read_text(encoding="utf-8")
+        assert not re.search(r"<script(?![^>]*\bsrc=)(?![^>]*application/json)[^>]*>", text), page.name
+        assert " style=" not in text and "<style" not in text, page.name
+        assert 'class="ds-embed__credit"' in text and "Licence:" in text and 'target="_top"' in text
+
+
+def test_chapter_pages_carry_their_lead_chart_as_opengraph_image(site):
+    for page in (site / "notebooks").glob("*.html"):
+        text = page.read_text(encoding="utf-8")
+        lead = re.search(r'<figure class="ds-chart[^"]*" id="chart-([a-z0-9-]+)"', text).group(1)
+        image = re.search(r'<meta property="og:image" content="([^"]+)"', text).group(1)
+        assert image.endswith(f"/_charts/{lead}.png"), (page.name, image)
+
+
+@pytest.mark.slow
+def test_two_charts_with_one_id_fail_the_build(tmp_path, built_site):
+    root = copy_repo(tmp_path / "repo", cache_from=built_site)
+    notebook = root / "notebooks" / "02-local-subsidies.md"
+    text = notebook.read_text(encoding="utf-8")
+    notebook.write_text(text.replace('name="voucher-rates"', 'name="big-fund-phases"'), encoding="utf-8")
+    result = run_build(root)
+    assert result.returncode != 0
+    output = result.stdout + result.stderr
+    assert "two charts have the id 'big-fund-phases'" in output
+    assert "notebooks/01-state-venture-capitalist" in output and "notebooks/02-local-subsidies" in output
