@@ -90,6 +90,10 @@ def make_baseline(dest: Path) -> Path:
         if count != 1:
             raise BuildFailed(f"{notebook.name}: expected one `charts.enable()` line to remove, found {count}")
         notebook.write_text(new, encoding="utf-8")
+    for page in sorted((dest / "book").glob("*.md")):  # prose pages that are notebooks too (the landing page)
+        text = page.read_text(encoding="utf-8")
+        if _ENABLE.search(text):
+            page.write_text(_ENABLE.sub("", text), encoding="utf-8")
     return dest
 
 
