@@ -149,9 +149,11 @@ def add_test_chapter(root: Path, name: str, text: str) -> None:
 
 
 def chapters_whose_code(root: Path, pattern: str) -> list[str]:
-    """Chapters whose code matches ``pattern``: the test's own oracle, independent of the build's."""
-    return sorted(p.relative_to(root).with_suffix("").as_posix() for p in (root / "notebooks").glob("*.md")
-                  if re.search(pattern, p.read_text(encoding="utf-8")))
+    """Executable pages (chapters, and book pages with a kernel such as the landing page) whose code
+    matches ``pattern``: the test's own oracle, independent of the build's."""
+    pages = [*(root / "notebooks").glob("*.md"), *(root / "book").glob("*.md")]
+    return sorted(p.relative_to(root).with_suffix("").as_posix() for p in pages
+                  if "kernelspec:" in (text := p.read_text(encoding="utf-8")) and re.search(pattern, text))
 
 
 def test_incremental_rebuilds_reexecute_exactly_what_changed(tmp_path):
@@ -308,14 +310,14 @@ def test_one_chapter_builds_alone_and_paired_notebooks_are_ignored_quietly(tmp_p
     assert executed(whole) == [name]  # so a kernel did start, and said nothing
     for quiet in ("Kernel is running over TCP", "MdParserConfig(", "NbParserConfig(", "reading sources"):
         assert quiet not in log
-    assert sorted(re.findall(r"^(notebooks/\S+)\.md: ", log, re.M)) == chapters  # one line per notebook
+    assert sorted(re.findall(r"^((?:notebooks|book)/\S+)\.md: ", log, re.M)) == chapters  # one line per notebook
 
     one = subprocess.run([sys.executable, "-m", "datastory", "build", "--only",
                           "notebooks/01-state-venture-capitalist.md"], cwd=root, capture_output=True, text=True,
                          timeout=600)
     assert one.returncode == 0, one.stdout[-2000:] + one.stderr[-2000:]
     page = root / "_build/_page/01-state-venture-capitalist/html/notebooks/01-state-venture-capitalist.html"
-    assert 'id="chart-01-state-venture-capitalist-1"' in page.read_text(encoding="utf-8")
+    assert 'id="chart-big-fund-phases"' in page.read_text(encoding="utf-8")
     assert not (page.parent / "02-local-subsidies.html").exists()
     assert re.findall(r"^(notebooks/\S+)\.md: ", one.stdout, re.M) == ["notebooks/01-state-venture-capitalist"]
 

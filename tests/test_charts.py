@@ -87,7 +87,7 @@ def site(built_site) -> Path:
 
 def test_every_chart_publishes_its_files_under_its_stable_id(site):
     ids = set()
-    for page in (site / "notebooks").glob("*.html"):
+    for page in [*(site / "notebooks").glob("*.html"), *(site / "book").glob("*.html")]:
         found = re.findall(r'<figure class="ds-chart[^"]*" id="chart-([a-z0-9-]+)"', page.read_text(encoding="utf-8"))
         assert not any(cid.startswith(page.stem) for cid in found), found  # named, not numbered by position
         ids |= set(found)

@@ -58,7 +58,7 @@ def test_hostile_text_shows_as_text_and_nothing_runs(hostile_site, chromium):
         text = page.locator("main").inner_text()
         assert text.count(HOSTILE) >= 3  # discrepancies, ledger, sources
         page.goto(f"{base}/notebooks/01-state-venture-capitalist.html")
-        page.wait_for_function("document.querySelector('figure.ds-chart[data-state=\"live\"]')", timeout=8000)
+        page.wait_for_function("() => document.querySelector('figure.ds-chart[data-state=\"live\"]')", timeout=8000)
         caption = page.locator("figure.ds-chart figcaption").text_content()
         assert HOSTILE in caption
         label = page.locator("figure.ds-chart svg text", has_text="<script>alert(1)").first
@@ -85,7 +85,7 @@ def test_charts_render_under_content_security_policy_script_src_self(built_site,
         blocked = []
         page.on("console", lambda m: blocked.append(m.text) if "Content Security Policy" in m.text else None)
         page.goto(f"{base}/notebooks/01-state-venture-capitalist.html")
-        page.wait_for_function("document.querySelector('figure.ds-chart[data-state=\"live\"]')", timeout=8000)
+        page.wait_for_function("() => document.querySelector('figure.ds-chart[data-state=\"live\"]')", timeout=8000)
         page.locator("figure.ds-chart .role-mark path").first.hover()
         page.locator(".ds-tooltip--visible").wait_for(timeout=2000)
         assert not any("eval" in message for message in blocked)  # vega runs without eval
