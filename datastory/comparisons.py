@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from . import jupyter
 from .provenance import SCALE
 
 _WORDS = {2: "twice", 3: "three times", 4: "four times", 5: "five times", 6: "six times",
@@ -158,9 +159,10 @@ def total(rows: pd.DataFrame, value: str = "amount", *, currency: str | None = N
 def say(key: str, phrase: str) -> str:
     """Hand a computed phrase to the page's prose (MyST-NB ``glue``; ``{glue:text}`key``` in the text).
 
-    Outside a book build (JupyterLab, Colab) there is no page to paste into, so the phrase is
-    only returned.
+    In JupyterLab the rendered Markdown shows the phrase in place of the role; elsewhere outside
+    a book build (Colab, a script) the phrase is only returned.
     """
+    jupyter.show_phrase(key, phrase)
     try:
         from myst_nb import glue
     except ImportError:

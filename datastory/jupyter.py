@@ -18,7 +18,8 @@ that script comes from depends on the frontend (see :func:`runtime`):
 
 :func:`enable` (called by ``charts.enable()``) also shows the chapter's ``{claim}`` figures in
 JupyterLab: the Markdown renders them as raw role text, and a small script swaps each for the
-figure, linked to its source with the quote on hover.
+figure, linked to its source with the quote on hover. :func:`show_phrase` does the same for the
+phrases a chapter computes for its prose (``{glue:text}``).
 """
 
 from __future__ import annotations
@@ -135,13 +136,28 @@ def claims_html() -> str:
     return _inline_script(f"{_static(JUPYTER_JS)}\nwindow.datastoryJupyter.claims({_json_for_html(ledger)});")
 
 
+def _in_lab() -> bool:
+    """A notebook frontend whose outputs can reach the Markdown cells (not Colab, not a plain run)."""
+    return runtime() is not None and not in_colab()
+
+
+def show_phrase(key: str, phrase: str) -> None:
+    """In JupyterLab, show ``{glue:text}`key``` in the rendered Markdown as ``phrase``."""
+    if not _in_lab():
+        return
+    from IPython.display import HTML, display
+
+    code = f"{_static(JUPYTER_JS)}\nwindow.datastoryJupyter.phrases({_json_for_html({key: phrase})});"
+    display(HTML(_inline_script(code)), metadata={"datastory": "phrase"})
+
+
 def enable() -> None:
     """Called by ``charts.enable()``: in JupyterLab, show the chapter's claims as figures.
 
     Not in Colab, whose outputs cannot reach the Markdown cells (its downloaded notebooks have
     the figures written into the text instead), and not outside a notebook frontend.
     """
-    if runtime() is None or in_colab():
+    if not _in_lab():
         return
     from IPython.display import HTML, display
 

@@ -81,6 +81,12 @@ def serve(site: Path, headers: dict[str, str] | None = None, gzip: bool = False)
         process.wait()
 
 
+def _cancelled_picture(request) -> bool:
+    """An image the page stopped wanting (a static chart hidden when its live view replaced it):
+    the browser cancels the load, which is not a broken file (a missing one is a 404, counted)."""
+    return request.resource_type == "image" and request.failure == "net::ERR_ABORTED"
+
+
 class Watcher:
     """Records console errors and warnings, failed requests, and requests to any other host (aborted)."""
 
@@ -89,7 +95,8 @@ class Watcher:
         page.on("console", lambda m: self.console.append(f"{m.type}: {m.text}") if m.type in ("error", "warning")
                 else None)
         page.on("pageerror", lambda e: self.console.append(f"pageerror: {e}"))
-        page.on("requestfailed", lambda r: self.failed.append(r.url) if r.url.startswith(base) else None)
+        page.on("requestfailed", lambda r: self.failed.append(r.url) if r.url.startswith(base)
+                and not _cancelled_picture(r) else None)
         page.on("response", lambda r: self.failed.append(f"{r.status} {r.url}") if r.status >= 400 else None)
 
         def route(request_route):

@@ -79,3 +79,17 @@ def test_unresolved_cdn_script_is_reported_not_guessed(tmp_path):
     result = account(tmp_path / "page.html", tmp_path)
     assert result.missing == [CDN]
     assert result.raw["js"] == 0
+
+
+def test_the_synthetic_scale_book_is_a_valid_data_package(tmp_path):
+    """The scale run's SYNTHETIC copy passes the same validation a build runs, so the run measures builds."""
+    import subprocess
+
+    from bench.synthetic import make_book
+
+    root = make_book(tmp_path / "synthetic", 2)
+    result = subprocess.run([sys.executable, "-m", "datastory", "validate"], cwd=root, capture_output=True,
+                            text=True, timeout=300)
+    assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-2000:]
+    assert sorted(p.name for p in (root / "notebooks").glob("*.md")) == [
+        "SYNTHETIC-bench-01.md", "SYNTHETIC-bench-02.md"]

@@ -171,6 +171,9 @@ def test_make_lab_opens_a_chapter_as_a_notebook_with_live_charts_offline(chromiu
     assert claims.count() >= 5
     assert re.search(r"\d", claims.first.inner_text()) and claims.first.get_attribute("href").startswith("http")
     assert "{claim}" not in page.locator(".jp-Notebook").inner_text()
+    # and the phrases the chapter computes for its prose read as words
+    assert page.locator(".jp-RenderedMarkdown .ds-glued").count() >= 1
+    assert "{glue:text}" not in page.locator(".jp-Notebook").inner_text()
 
     # saving the chapter from JupyterLab leaves it byte for byte as it was
     with page.expect_response(lambda r: r.request.method == "PUT" and "/api/contents/notebooks/" in r.url,

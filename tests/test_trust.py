@@ -39,7 +39,7 @@ def hostile_site(tmp_path_factory, built_site) -> Path:
     data = root / "data"
     set_cells(data / "sources.csv", {"huluic-big-fund-phases-zh": {"title": HOSTILE, "publisher": HOSTILE}},
               "source_id")
-    set_cells(data / "state_funds.csv", {"sf05": {"phase": HOSTILE}}, "row_id")
+    set_cells(data / "state_funds.csv", {"sf03": {"phase": HOSTILE}}, "row_id")  # drawn as Big Fund I
     set_cells(data / "claims.csv", {"wire-ai-fund-cny": {"label": HOSTILE, "note": HOSTILE},
                                     "big-fund-1-cny": {"label": HOSTILE}}, "claim_id")
     result = run_build(root)

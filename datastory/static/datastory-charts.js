@@ -147,9 +147,13 @@
     return figure._dsPayload;
   }
 
-  /* The width of the static picture the browser chose: the live view is drawn at that width. */
+  /* The width of the static picture the browser chose: the live view is drawn at that width.
+     A notebook output has no choice of pictures: the view is drawn at the output's width (the
+     live view is built off the page, where the spec's container width would read as 0). */
   function pictureWidth(figure) {
-    if (!figure.querySelector(".ds-chart__static")) { return null; }  /* a notebook: the spec's own width */
+    if (!figure.querySelector(".ds-chart__static")) {
+      return Math.round(figure.querySelector(".ds-chart__view").getBoundingClientRect().width) || 640;
+    }
     var img = figure.querySelector(".ds-chart__static img");
     var narrow = figure.querySelector(".ds-chart__static source");
     if (narrow && window.matchMedia(narrow.getAttribute("media")).matches) { return Number(narrow.getAttribute("width")); }

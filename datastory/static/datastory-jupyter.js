@@ -5,7 +5,9 @@
  *   datastory route); an empty list means the output carried the runtime inline. Until it is
  *   drawn, and if it cannot be, the figure shows its static SVG.
  * datastoryJupyter.claims(map): show each {claim}`id` of the rendered Markdown as its figure,
- *   linked to its source, now and whenever a cell is rendered again. */
+ *   linked to its source, now and whenever a cell is rendered again.
+ * datastoryJupyter.phrases(map): show each {glue:text}`key` as the phrase the kernel computed
+ *   (comparisons.say), in the same way. */
 (function () {
   "use strict";
   if (window.datastoryJupyter) { return; }
@@ -64,44 +66,70 @@
     });
   }
 
-  var ledger = {};
-  /* JupyterLab and Notebook render {claim}`id` as the text "{claim}" followed by <code>id</code>. */
-  function resolveClaims(root) {
+  var ledger = {}, glued = {};
+  /* JupyterLab and Notebook render {role}`id` as the text "{role}" followed by <code>id</code>. */
+  function roleTargets(root, role, table, replace) {
     var codes = root.querySelectorAll(".jp-RenderedMarkdown code, .rendered_html code");
+    var marker = "{" + role + "}";
     Array.prototype.forEach.call(codes, function (code) {
       var before = code.previousSibling;
-      var claim = ledger[code.textContent.trim()];
-      if (!claim || !before || before.nodeType !== 3 || !/\{claim\}$/.test(before.nodeValue)) { return; }
-      before.nodeValue = before.nodeValue.slice(0, -"{claim}".length);
-      var link = document.createElement("a");
-      link.className = "claim claim-" + claim.status;
-      link.href = claim.url;
-      link.title = claim.hover;
-      link.target = "_blank";
-      link.rel = "noopener";
-      link.textContent = claim.text;
-      code.parentNode.replaceChild(link, code);
-      if (claim.marker) {  /* certainty travels with the number: "(estimate)" */
-        var note = document.createElement("abbr");
-        note.className = "claim-qualifier";
-        note.title = claim.meaning;
-        note.textContent = "(" + claim.marker + ")";
-        link.parentNode.insertBefore(note, link.nextSibling);
-        link.parentNode.insertBefore(document.createTextNode("\u00a0"), note);
-      }
+      var entry = table[code.textContent.trim()];
+      if (entry === undefined || !before || before.nodeType !== 3 ||
+          before.nodeValue.slice(-marker.length) !== marker) { return; }
+      before.nodeValue = before.nodeValue.slice(0, -marker.length);
+      replace(code, entry);
     });
   }
 
-  var watching = false;
-  function claims(map) {
-    Object.keys(map).forEach(function (id) { ledger[id] = map[id]; });
-    resolveClaims(document);
-    if (!watching) {
-      watching = true;
-      new MutationObserver(function () { resolveClaims(document); })
-        .observe(document.body, { childList: true, subtree: true });
+  function claimLink(code, claim) {
+    var link = document.createElement("a");
+    link.className = "claim claim-" + claim.status;
+    link.href = claim.url;
+    link.title = claim.hover;
+    link.target = "_blank";
+    link.rel = "noopener";
+    link.textContent = claim.text;
+    code.parentNode.replaceChild(link, code);
+    if (claim.marker) {  /* certainty travels with the number: "(estimate)" */
+      var note = document.createElement("abbr");
+      note.className = "claim-qualifier";
+      note.title = claim.meaning;
+      note.textContent = "(" + claim.marker + ")";
+      link.parentNode.insertBefore(note, link.nextSibling);
+      link.parentNode.insertBefore(document.createTextNode("\u00a0"), note);
     }
   }
 
-  window.datastoryJupyter = { chart: chart, claims: claims };
+  function phraseText(code, phrase) {
+    var span = document.createElement("span");
+    span.className = "ds-glued";
+    span.textContent = phrase;
+    code.parentNode.replaceChild(span, code);
+  }
+
+  function resolveAll() {
+    roleTargets(document, "claim", ledger, claimLink);
+    roleTargets(document, "glue:text", glued, phraseText);
+  }
+
+  var watching = false;
+  function watch() {
+    resolveAll();
+    if (!watching) {
+      watching = true;
+      new MutationObserver(resolveAll).observe(document.body, { childList: true, subtree: true });
+    }
+  }
+
+  function claims(map) {
+    Object.keys(map).forEach(function (id) { ledger[id] = map[id]; });
+    watch();
+  }
+
+  function phrases(map) {
+    Object.keys(map).forEach(function (key) { glued[key] = map[key]; });
+    watch();
+  }
+
+  window.datastoryJupyter = { chart: chart, claims: claims, phrases: phrases };
 })();
