@@ -309,25 +309,28 @@ def value_labels(base: alt.Chart, text, *, where=None, **mark) -> alt.Chart:
     return _annotation(layer.transform_filter(where) if where is not None else layer, "values")
 
 
-def callout(base: alt.Chart, text, *, where, x, y, dx: int = 24, dy: int = -24, **mark) -> alt.LayerChart:
+def callout(base: alt.Chart, text, *, where, x, y, dx: int = 24, dy: int = -24, at=None, **mark) -> alt.LayerChart:
     """A label set off from one mark with a leader line from the mark to the label.
 
     ``where`` picks the row (e.g. ``alt.datum.model == "Kimi K2"``); ``x`` and ``y`` place the
     mark as the chart does (a shorthand like ``"date:T"`` or the chart's own ``alt.X``/``alt.Y``,
-    so a sorted axis keeps its order); ``dx``/``dy`` offset the label in pixels. A newline in the
+    so a sorted axis keeps its order); ``dx``/``dy`` offset the label in pixels. With ``at`` (a
+    date on a time axis) the label is set ``dx`` pixels off that date instead of off the mark, so
+    the labels of a crowded cluster line up in a column beside it at any width. A newline in the
     text starts a second line (keep labels short enough for a 360 px phone).
     """
     def field(channel) -> str:
         return str(getattr(channel, "shorthand", channel)).split(":")[0]
 
     picked = base.transform_filter(where)
+    label_x = x if at is None else alt.datum(_datetime(at), type="temporal")
     line = picked.mark_rule(color=MUTED, strokeWidth=1, x2Offset=dx, y2Offset=dy, aria=False).encode(
-        x=x, x2=alt.X2(field(x)), y=y, y2=alt.Y2(field(y)))
+        x=x, x2=alt.X2(field(x)) if at is None else label_x, y=y, y2=alt.Y2(field(y)))
     align = "left" if dx >= 0 else "right"
     label = picked.mark_text(**{"align": align, "baseline": "bottom" if dy < 0 else "top", "lineBreak": "\n",
                                 "dx": dx + (2 if dx >= 0 else -2), "dy": dy, "color": TEXT, "fontSize": 12,
                                 "fontWeight": 600, **mark}).encode(
-        x=x, y=y, text=text)
+        x=label_x, y=y, text=text)
     return alt.layer(_annotation(line, "leader"), _annotation(label, "label"))
 
 
