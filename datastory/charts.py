@@ -282,6 +282,30 @@ def hover_rule(base: alt.Chart, x: str, name: str = "hover") -> alt.LayerChart:
     return alt.layer(base, rule)
 
 
+def spread_on_rows(chart: alt.Chart, *, row: str, x: str, within_days: float, step: int = 9) -> alt.Chart:
+    """Points of one row less than ``within_days`` apart, spread alternately above and below its line.
+
+    A run of close points is set at 0, -step, +step, -2 step ... pixels from the row's line, so each
+    stays visible and tappable and the run's first point sits on the line (its label's centre). Adds
+    the field ``row_offset`` for the mark's ``yOffset=alt.ExprRef("datum.row_offset")`` (not the
+    yOffset channel, which would move the row to its band's top); worked out in the chart, so the
+    table readers download stays as the source stated it.
+    """
+    in_order = [alt.SortField(x, order="ascending")]
+    return chart.transform_window(
+        window=[alt.WindowFieldDef(op="lag", field=x, param=1, **{"as": "previous_x"})], groupby=[row], sort=in_order,
+    ).transform_calculate(
+        starts_run=f"!isValid(datum.previous_x) || time(toDate(datum['{x}'])) - time(toDate(datum.previous_x))"
+                   f" >= {within_days * 86_400_000} ? 1 : 0",
+    ).transform_window(
+        run="sum(starts_run)", groupby=[row], sort=in_order, frame=[None, 0],
+    ).transform_window(
+        nth="row_number()", groupby=[row, "run"], sort=in_order,
+    ).transform_calculate(
+        row_offset=f"floor(datum.nth / 2) * {step} * (datum.nth % 2 ? 1 : -1)",
+    )
+
+
 # ------------------------------------------------------------------------------------ annotations
 # The FT's rule: label the one or two marks the title depends on. Each helper returns a layer
 # drawn from the chart's own table (no second dataset), to add to the chart with ``+``; the
