@@ -8,8 +8,9 @@ folder and its pages point at them there, so they travel the same throttled link
 
 Per load, from navigation start:
 
-- charts visible: every chart drawn on screen — ours: each static picture loaded
-  (``data-rendered="true"``); baseline: each Altair output holds vega-embed's svg or canvas;
+- charts visible: every chart drawn on screen — ours: each static picture loaded (the image's
+  own load event, so the measure does not wait for our chart script), or the chart live;
+  baseline: each Altair output holds vega-embed's svg or canvas;
 - first chart live: the first chart a reader can interact with. After the charts are visible
   the first chart is scrolled into view, as a reader would; ours: ``data-state="live"``;
   baseline: its first chart drawn (it is live when drawn);
@@ -72,7 +73,10 @@ _WATCH = """
   function check() {
     if (KIND === "ours") {
       const figures = document.querySelectorAll("figure.ds-chart");
-      const shown = document.querySelectorAll('figure.ds-chart[data-rendered="true"]').length;
+      const shown = Array.from(figures).filter(f => {
+        const img = f.querySelector(".ds-chart__static img");
+        return f.getAttribute("data-rendered") === "true" || (img && img.complete && img.naturalWidth > 0);
+      }).length;
       if (p.visible === null && figures.length && shown === figures.length) { p.visible = performance.now(); }
       if (p.live === null && document.querySelector('figure.ds-chart[data-state="live"]')) {
         p.live = performance.now();
@@ -86,6 +90,7 @@ _WATCH = """
   }
   new MutationObserver(check).observe(document, {subtree: true, childList: true, attributes: true,
                                                   attributeFilter: ["data-rendered", "data-state"]});
+  document.addEventListener("load", check, true);  // an image's load event, caught on its way down
 })();
 """
 

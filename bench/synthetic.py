@@ -52,6 +52,7 @@ alt.Chart(rows).mark_line(point=True).encode(
     color=alt.Color("category:N", title=None),
     tooltip=["year:O", "category:N", alt.Tooltip("value:Q", format=",.1f")],
 ).properties(
+    name="synthetic-{n:02d}-series",
     title="SYNTHETIC: five random series over 25 years",
     description="Line chart of synthetic random values by year for five categories (benchmark data).",
 )
@@ -67,6 +68,7 @@ alt.Chart(totals).mark_bar().encode(
     x=alt.X("value:Q", title="Total (synthetic units)"),
     tooltip=["category:N", alt.Tooltip("value:Q", format=",.1f")],
 ).properties(
+    name="synthetic-{n:02d}-totals",
     title="SYNTHETIC: totals of the five random series",
     description="Bar chart of the sum of synthetic random values per category (benchmark data).",
 )
@@ -82,6 +84,7 @@ alt.Chart(rows).mark_circle(size=40).encode(
     color=alt.Color("category:N", title=None),
     tooltip=["year:Q", "category:N", alt.Tooltip("value:Q", format=",.1f")],
 ).properties(
+    name="synthetic-{n:02d}-points",
     title="SYNTHETIC: every random value as a point",
     description="Scatter plot of synthetic random values by year, coloured by category (benchmark data).",
 )

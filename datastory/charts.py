@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
 import math
 import re
 import unicodedata
@@ -284,56 +285,73 @@ def hover_rule(base: alt.Chart, x: str, name: str = "hover") -> alt.LayerChart:
 # ------------------------------------------------------------------------------------ annotations
 # The FT's rule: label the one or two marks the title depends on. Each helper returns a layer
 # drawn from the chart's own table (no second dataset), to add to the chart with ``+``; the
-# words come from the data, so a label stays true when the data change.
+# words come from the data, so a label stays true when the data change. Each layer is named
+# ``annotation<n>_<part>``, unique in the kernel (Altair suffixes a nested layer's name with its
+# position, ``_<i>``); Vega writes the name into the drawn marks' class, so a reader's browser
+# (and a test) can tell the annotation layer from the marks it labels.
+_ANNOTATIONS = itertools.count(1)
+
+
+def _annotation(layer: alt.Chart, part: str) -> alt.Chart:
+    return layer.properties(name=f"annotation{next(_ANNOTATIONS)}_{part}")
 
 
 def value_labels(base: alt.Chart, text, *, where=None, **mark) -> alt.Chart:
     """Values written next to the marks (all of them, or those ``where`` selects).
 
-    ``base`` carries the x and y encodings; ``text`` is an ``alt.Text`` or a field shorthand.
+    ``base`` carries the x and y encodings; ``text`` is an ``alt.Text`` or a field shorthand. The
+    labels are set in the text colour (or ``color=``), not in a colour ``base`` encodes: a palette
+    colour is too faint for text on the dark background.
     """
-    layer = base.mark_text(**{"align": "left", "dx": 4, "color": TEXT, "fontWeight": 600, **mark}).encode(
-        text=text)
-    return layer.transform_filter(where) if where is not None else layer
+    colour = mark.pop("color", TEXT)
+    layer = base.mark_text(**{"align": "left", "dx": 4, "fontWeight": 600, **mark}).encode(
+        text=text, color=alt.value(colour))
+    return _annotation(layer.transform_filter(where) if where is not None else layer, "values")
 
 
-def callout(base: alt.Chart, text, *, where, x, y, dx: int = 24, dy: int = -24, **mark) -> alt.LayerChart:
+def callout(base: alt.Chart, text, *, where, x, y, dx: int = 24, dy: int = -24, at=None, **mark) -> alt.LayerChart:
     """A label set off from one mark with a leader line from the mark to the label.
 
     ``where`` picks the row (e.g. ``alt.datum.model == "Kimi K2"``); ``x`` and ``y`` place the
     mark as the chart does (a shorthand like ``"date:T"`` or the chart's own ``alt.X``/``alt.Y``,
-    so a sorted axis keeps its order); ``dx``/``dy`` offset the label in pixels. A newline in the
+    so a sorted axis keeps its order); ``dx``/``dy`` offset the label in pixels. With ``at`` (a
+    date on a time axis) the label is set ``dx`` pixels off that date instead of off the mark, so
+    the labels of a crowded cluster line up in a column beside it at any width. A newline in the
     text starts a second line (keep labels short enough for a 360 px phone).
     """
     def field(channel) -> str:
         return str(getattr(channel, "shorthand", channel)).split(":")[0]
 
     picked = base.transform_filter(where)
+    label_x = x if at is None else alt.datum(_datetime(at), type="temporal")
     line = picked.mark_rule(color=MUTED, strokeWidth=1, x2Offset=dx, y2Offset=dy, aria=False).encode(
-        x=x, x2=alt.X2(field(x)), y=y, y2=alt.Y2(field(y)))
+        x=x, x2=alt.X2(field(x)) if at is None else label_x, y=y, y2=alt.Y2(field(y)))
     align = "left" if dx >= 0 else "right"
     label = picked.mark_text(**{"align": align, "baseline": "bottom" if dy < 0 else "top", "lineBreak": "\n",
                                 "dx": dx + (2 if dx >= 0 else -2), "dy": dy, "color": TEXT, "fontSize": 12,
                                 "fontWeight": 600, **mark}).encode(
-        x=x, y=y, text=text)
-    return alt.layer(line, label)
+        x=label_x, y=y, text=text)
+    return alt.layer(_annotation(line, "leader"), _annotation(label, "label"))
 
 
-def shaded_period(base: alt.Chart, start, end, label: str, *, name_at: str = "start") -> alt.LayerChart:
+def shaded_period(base: alt.Chart, start, end, label: str, *, name_at: str = "start",
+                  name_on: str = "top") -> alt.LayerChart:
     """A shaded band from ``start`` to ``end`` along the temporal ``x`` field, named at its top.
 
-    ``name_at="end"`` sets the name inside the band's end (for a band near the chart's right edge).
+    ``name_at="end"`` sets the name inside the band's end (for a band near the chart's right edge);
+    ``name_on="bottom"`` sets it at the band's foot (where the chart's top row is crowded).
     """
     # the chart's table without its encodings, collapsed to one row: one band, not one per row
     one = alt.Chart(base.data).transform_aggregate(rows="count()")
     start, end = _datetime(start), _datetime(end)
     band = one.mark_rect(color=MUTED, opacity=0.12, aria=False).encode(x=alt.datum(start, type="temporal"),
                                                             x2=alt.datum(end))
-    at_end = name_at == "end"
-    name = one.mark_text(align="right" if at_end else "left", baseline="top", dx=-3 if at_end else 3, dy=2,
-                         color=MUTED, fontSize=11).encode(
-        x=alt.datum(end if at_end else start, type="temporal"), y=alt.value(0), text=alt.value(label))
-    return alt.layer(band, name)
+    at_end, on_top = name_at == "end", name_on == "top"
+    name = one.mark_text(align="right" if at_end else "left", baseline="top" if on_top else "bottom",
+                         dx=-3 if at_end else 3, dy=2 if on_top else -2, color=MUTED, fontSize=11).encode(
+        x=alt.datum(end if at_end else start, type="temporal"), y=alt.value(0 if on_top else "height"),
+        text=alt.value(label))
+    return alt.layer(_annotation(band, "period"), _annotation(name, "name"))
 
 
 def _datetime(value) -> alt.DateTime:

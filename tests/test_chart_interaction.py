@@ -2,17 +2,20 @@
 
 The page scrolls under the wheel over every chart; a tap on a phone shows a mark's tooltip and a
 tap elsewhere hides it; a share link restores a chart's state; the state survives a light/dark
-switch; each embed page stands alone with its credit; the downloads carry title and source; no
+switch; every chart labels the marks its title names, and every text in it is legible in dark
+mode; each embed page stands alone with its credit; the downloads carry title and source; no
 static picture's text falls outside it; the live view replaces the picture without a shift.
 Screenshots go to test-output/screenshots/.
 """
 
 from __future__ import annotations
 
+import csv
 import html
 import json
 import re
 import struct
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -41,6 +44,12 @@ def base(site):
 
 def chapters(site: Path) -> list[str]:
     return sorted(f"notebooks/{p.name}" for p in (site / "notebooks").glob("*.html"))
+
+
+def pages_with_charts(site: Path) -> list[str]:
+    """Every page of the site that draws a chart: the chapters and the book's pages (the landing page)."""
+    pages = [*chapters(site), *sorted(f"book/{p.name}" for p in (site / "book").glob("*.html"))]
+    return [p for p in pages if 'class="ds-chart' in (site / p).read_text(encoding="utf-8")]
 
 
 def open_page(chromium, base, path, **options):
@@ -187,6 +196,89 @@ def test_timeline_marks_sit_on_their_rows(chromium, base):
     context.close()
 
 
+ANNOTATIONS = """f => Array.from(f.querySelectorAll(
+    '.ds-chart__live svg g.role-mark[class*="annotation"] text')).map(t => t.textContent.trim()).filter(Boolean)"""
+
+
+def _table(site: Path, chart: str) -> list[dict]:
+    with open(site / "_charts" / f"{chart}.csv", encoding="utf-8", newline="") as rows:
+        return list(csv.DictReader(rows))
+
+
+def test_every_chart_labels_the_marks_its_title_names(chromium, base, site):
+    # Every title on the site names a mark, a value or a period, so every chart carries an
+    # annotation layer (charts.value_labels, callout, shaded_period) with text in it.
+    annotated = {}
+    for path in pages_with_charts(site):
+        context, page, watcher = open_page(chromium, base, path)
+        for figure in page.locator("figure.ds-chart").all():
+            live(page, figure)
+            annotated[figure.get_attribute("id")[len("chart-"):]] = figure.evaluate(ANNOTATIONS)
+        assert watcher.problems() == [], (path, watcher.problems())
+        context.close()
+    assert len(annotated) >= 20 and [c for c, texts in annotated.items() if not texts] == []
+    # The ch3 timeline names China's first materials curb and its first move on Nvidia by their
+    # own date and action, and shades the AI Diffusion rule's months.
+    china = [r for r in _table(site, "export-control-timeline") if r["actor"] == "China"]
+    curb = min((r for r in china if r["action"] == "export control"), key=lambda r: r["date"])
+    probe = min((r for r in china if "Nvidia" in r["what_changed"]), key=lambda r: r["date"])
+    timeline = " | ".join(annotated["export-control-timeline"])
+    for row in (curb, probe):
+        assert f"{date.fromisoformat(row['date'][:10]):%b %Y}" in timeline and row["action"] in timeline, timeline
+    assert "AI Diffusion rule" in timeline
+    # ch5 names the four largest (checked) open-weight models of 2025 its title counts.
+    of_2025 = sorted((r for r in _table(site, "open-model-releases")
+                      if r["release_date"].startswith("2025") and r["second_check"] != "unverified"),
+                     key=lambda r: -float(r["parameters_total_b"]))[:4]
+    assert {r["short_name"] for r in of_2025} <= set(annotated["open-model-releases"])
+    assert any(t.startswith("DeepSeek-R1") for t in annotated["releases-vs-controls"])
+
+
+CONTRAST = """f => {
+  const rgb = c => (c.match(/[\\d.]+/g) || []).slice(0, 3).map(Number);
+  const lum = c => { const [r, g, b] = rgb(c).map(v => { v /= 255;
+      return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4; });
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b; };
+  let node = f, bg = 'rgba(0, 0, 0, 0)';  // the first opaque background behind the chart
+  while (node && /rgba\\(.*, 0\\)|transparent/.test(bg)) {
+    bg = getComputedStyle(node).backgroundColor; node = node.parentElement; }
+  const back = lum(bg);
+  return Array.from(f.querySelectorAll('.ds-chart__live svg text')).filter(t => t.textContent.trim()).map(t => {
+    const front = lum(getComputedStyle(t).fill);
+    const ratio = (Math.max(front, back) + 0.05) / (Math.min(front, back) + 0.05);
+    return [t.textContent.trim(), getComputedStyle(t).fill, bg, Math.round(ratio * 100) / 100];
+  }).filter(([, , , ratio]) => ratio < 4.5);
+}"""
+
+
+def test_every_chart_text_is_legible_in_dark_mode(chromium, base, site):
+    # Both ways into dark mode: the system's setting at load, and the page's switch once the charts
+    # are live (they are redrawn with the dark theme, keeping their state).
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    illegible = {}
+    for path in pages_with_charts(site):
+        for scheme in ("dark", "light"):
+            context, page, _ = open_page(chromium, base, path, color_scheme=scheme)
+            figures = page.locator("figure.ds-chart").all()
+            for figure in figures:
+                live(page, figure)
+            if scheme == "light":
+                page.locator(".ds-mode").click()
+            assert page.evaluate("document.documentElement.getAttribute('data-theme')") == "dark"
+            for figure in figures:
+                try:  # a switched chart is redrawn in the next frames
+                    page.wait_for_function(f"f => ({CONTRAST})(f).length === 0", arg=figure.element_handle(),
+                                           timeout=3000)
+                except PlaywrightTimeout:
+                    illegible[(path, scheme, figure.get_attribute("id"))] = figure.evaluate(CONTRAST)
+            if scheme == "dark":
+                page.screenshot(path=str(SHOTS / f"dark-{Path(path).stem}.png"))
+            context.close()
+    assert illegible == {}
+
+
 def test_every_embed_page_renders_alone_with_its_credit(chromium, base, site):
     for path in sorted((site / "_charts").glob("*.html")):
         context, page, watcher = open_page(chromium, base, f"_charts/{path.name}",
@@ -197,7 +289,8 @@ def test_every_embed_page_renders_alone_with_its_credit(chromium, base, site):
         credit = page.locator(".ds-embed__credit")
         assert "Licence:" in credit.inner_text()
         back = credit.locator("a[target=_top]").get_attribute("href")
-        assert back.startswith("../notebooks/") and back.endswith(f"#chart-{path.stem}")
+        linked = re.fullmatch(r"\.\./((?:notebooks|book)/[\w.-]+\.html)#chart-" + re.escape(path.stem), back)
+        assert linked and (site / linked.group(1)).is_file(), (path.name, back)  # back to a page of the site
         assert "Source:" in page.locator("figcaption").inner_text()
         assert watcher.problems() == [], (path.name, watcher.problems())
         context.close()

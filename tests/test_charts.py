@@ -64,6 +64,9 @@ def test_annotations_come_from_the_charts_own_table():
     bundle = charts.bundle(chart_spec(chart))  # would raise with a second table
     marks = json.dumps(bundle["vega"]["marks"])
     assert '"type": "rect"' in marks and '"type": "rule"' in marks and marks.count('"type": "text"') >= 3
+    # each annotation layer is named so the drawn marks say what they are (band, name, leader, label, values)
+    named = [m["name"] for m in bundle["vega"]["marks"] if m.get("name", "").startswith("annotation")]
+    assert len(named) == 5 and len(set(named)) == 5
     svg = bundle["svg"]
     assert "A period" in svg and ">2.5<" in svg and ">344<" in svg
 
