@@ -13,7 +13,7 @@ from pathlib import Path
 import altair as alt
 import pandas as pd
 import pytest
-from conftest import copy_repo, run_build
+from conftest import copy_repo, run_build, set_cell
 
 from datastory import charts, comparisons
 from datastory.chart_rules import UnmarkedRows
@@ -35,17 +35,6 @@ def drop_line(path: Path, starts: str) -> int:
     del lines[index]
     path.write_text("\n".join(lines), encoding="utf-8")
     return index + 1
-
-
-def set_cell(path: Path, line: int, column: str, value: str) -> None:
-    import csv
-    import io
-
-    rows = list(csv.reader(io.StringIO(path.read_text(encoding="utf-8"))))
-    rows[line - 1][rows[0].index(column)] = value
-    out = io.StringIO()
-    csv.writer(out, lineterminator="\n").writerows(rows)
-    path.write_text(out.getvalue(), encoding="utf-8")
 
 
 def replace_in(path: Path, old: str, new: str) -> None:

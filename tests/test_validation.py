@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from conftest import set_cell
 
 from datastory.validation import check_package
 
@@ -25,17 +26,6 @@ def edit_line(path: Path, line: int, change) -> None:
     lines = path.read_text(encoding="utf-8").split("\n")
     lines[line - 1] = change(lines[line - 1])
     path.write_text("\n".join(lines), encoding="utf-8")
-
-
-def set_cell(path: Path, line: int, column: str, value: str) -> None:
-    import csv
-    import io
-
-    rows = list(csv.reader(io.StringIO(path.read_text(encoding="utf-8"))))
-    rows[line - 1][rows[0].index(column)] = value
-    out = io.StringIO()
-    csv.writer(out, lineterminator="\n").writerows(rows)
-    path.write_text(out.getvalue(), encoding="utf-8")
 
 
 def problems_at(data: Path, file: str) -> list[str]:
