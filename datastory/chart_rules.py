@@ -36,21 +36,22 @@ def _fields(definition) -> Iterator[str]:
         yield from _fields(definition.get("condition"))
 
 
-def _walk(spec) -> Iterator[dict]:
+def walk(spec) -> Iterator[dict]:
+    """Every mapping in a (Vega or Vega-Lite) spec, depth first."""
     if isinstance(spec, dict):
         yield spec
         for value in spec.values():
-            yield from _walk(value)
+            yield from walk(value)
     elif isinstance(spec, list):
         for value in spec:
-            yield from _walk(value)
+            yield from walk(value)
 
 
 def channels(spec: dict) -> dict[str, set[str]]:
     """Field -> channels it is encoded in, across layers, facets and concatenations."""
     found: dict[str, set[str]] = {}
     derived: dict[str, set[str]] = {}
-    for node in _walk(spec):
+    for node in walk(spec):
         for channel, definition in (node.get("encoding") or {}).items():
             for field in _fields(definition):
                 found.setdefault(field, set()).add(channel)

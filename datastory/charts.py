@@ -182,16 +182,8 @@ def _columns(spec: dict, names: list[str]) -> list[dict]:
 
 def _unmodified_wheel(vega: dict) -> bool:
     """True when a plain mouse wheel would zoom the chart instead of scrolling the page."""
-    def streams(node):
-        if isinstance(node, dict):
-            if node.get("type") == "wheel":
-                yield node
-            for value in node.values():
-                yield from streams(value)
-        elif isinstance(node, list):
-            for value in node:
-                yield from streams(value)
-    return any(not stream.get("filter") for stream in streams(vega.get("signals", [])))
+    return any(node.get("type") == "wheel" and not node.get("filter")
+               for node in chart_rules.walk(vega.get("signals", [])))
 
 
 def bundle(spec: dict) -> dict:

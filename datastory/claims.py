@@ -1,7 +1,7 @@
 """Numbers in prose come from ``data/claims.csv``: how a claimed figure reads, wherever it is read.
 
-Writing ``{claim}`ai-fund-usd``` in a chapter renders the formatted value with its source and
-the verbatim quote on hover: on the site through the ``{claim}`` role
+Writing ``{claim}`ai-fund-usd``` in a chapter renders the formatted value with what it counts
+(its measure's label), its source and the verbatim quote on hover: on the site through the ``{claim}`` role
 (:mod:`datastory.sphinx_ext.claim_role`), in the exported notebooks as a Markdown link, and in
 JupyterLab through :mod:`datastory.jupyter`. All three read a claim through :func:`readings`.
 An unknown id fails the build, so a figure cannot be typed into prose by accident and survive
@@ -69,6 +69,8 @@ class Reading:
 
     claim_id: str
     text: str
+    measure: str
+    measure_label: str
     status: str
     qualifier: str
     source_id: str
@@ -82,9 +84,10 @@ class Reading:
 
     @property
     def hover(self) -> str:
-        """The verbatim quote and its publisher, after what the certainty marker means (if any)."""
+        """What the figure counts, what its certainty marker means (if any), the verbatim quote and its publisher."""
         quoted = f"\u201c{self.quote}\u201d \u2014 {self.publisher}"
-        return f"{self.marker.capitalize()}: {meaning(self.qualifier)} {quoted}" if self.marker else quoted
+        certainty = f"{self.marker.capitalize()}: {meaning(self.qualifier)} " if self.marker else ""
+        return f"{self.measure_label}. {certainty}{quoted}"
 
     @property
     def prose(self) -> str:
@@ -106,13 +109,14 @@ def readings(folder: Path | None = None) -> dict[str, Reading]:
 def _readings(folder: str) -> dict[str, Reading]:
     claims = load("claims", Path(folder))
     sources = load("sources", Path(folder)).set_index("source_id")
+    labels = load("measures", Path(folder)).set_index("id")["label"]
     out = {}
     for claim in claims.itertuples(index=False):
         source = sources.loc[claim.source_id]
         currency = None if pd.isna(claim.currency) else claim.currency
         out[claim.claim_id] = Reading(
             claim_id=claim.claim_id, text=format_value(_shown(claim.value, claim.status), claim.unit, currency),
-            status=claim.status,
+            measure=claim.measure, measure_label=labels[claim.measure], status=claim.status,
             qualifier=claim.qualifier, source_id=claim.source_id, source_url=source["url"],
             publisher=source["publisher"], quote=claim.quote)
     return out

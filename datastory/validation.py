@@ -26,9 +26,10 @@ MeaningCheck = Callable[[Package, set], Iterator[Problem]]
 
 def meaning_checks() -> list[MeaningCheck]:
     from .checks import check_meaning
+    from .measures import check_claim_measures
     from .provenance import check_provenance
 
-    return [check_provenance, check_meaning]
+    return [check_provenance, check_meaning, check_claim_measures]
 
 
 def _constraint_problems(table: Table) -> Iterator[Problem]:
@@ -45,7 +46,7 @@ def _constraint_problems(table: Table) -> Iterator[Problem]:
             if text is None:
                 if rules.get("required"):
                     yield Problem(table.shown, line, column, f"column {name!r}: {''!r} is empty, but this column is "
-                                  "required")
+                                  f"required{_what_to_write(table, name)}")
                 continue
             if pd.isna(value):
                 continue  # a type error, already reported by the data layer
@@ -57,6 +58,21 @@ def _constraint_problems(table: Table) -> Iterator[Problem]:
                     yield Problem(table.shown, line, column, f"column {name!r}: {text!r} repeats line {seen[text]}; "
                                   "values in this column must be unique")
                 seen.setdefault(text, line)
+
+
+def _what_to_write(table: Table, name: str) -> str:
+    """For an empty key column, where its values come from: '; write one of the id values of data/measures.csv'."""
+    for fk in table.resource["schema"].get("foreignKeys", []):
+        reference = fk.get("reference", {})
+        if fk.get("fields") == name and reference.get("resource"):
+            return (f"; write one of the {reference.get('fields')} values of data/{reference['resource']}.csv "
+                    f"({_description(table, name)})")
+    return ""
+
+
+def _description(table: Table, name: str) -> str:
+    spec = next(f for f in table.fields if f["name"] == name)
+    return spec.get("description", "").split(":")[0] or spec.get("title", name)
 
 
 #: Characters a spreadsheet lets in unseen: control characters, zero-width spaces, a stray BOM.

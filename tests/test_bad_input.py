@@ -64,26 +64,26 @@ def stray_quote(data: Path) -> None:
 #: case -> (breaker(data), expected location, words the message must contain, exact count or None)
 CASES = {
     "unpadded date": (lambda d: set_cell(d / "claims.csv", 4, "as_of", "2025-7-1"),
-                      "data/claims.csv:4:5", "zero-padded", None),
+                      "data/claims.csv:4:6", "zero-padded", None),
     "date with slashes": (lambda d: set_cell(d / "sources.csv", 3, "accessed", "22/11/2026"),
                           "data/sources.csv:3:6", "is not a valid date (expected YYYY-MM-DD", None),
     "header-only table": (lambda d: header_only(d / "trade.csv"), "data/trade.csv:1",
                           "the table has a header but no rows", 1),
     "boolean outside the schema's values": (lambda d: set_cell(d / "open_models.csv", 2, "weights_open", "yes"),
                                             "data/open_models.csv:2:9", "'yes' is not a valid boolean", None),
-    "stray quote mid-file merges rows": (stray_quote, "data/claims.csv:5:10", "runs on to line", None),
+    "stray quote mid-file merges rows": (stray_quote, "data/claims.csv:5:11", "runs on to line", None),
     "unbalanced quote never closed": (lambda d: edit_line(d / "fx_rates.csv", 38, lambda line: line + ',"oops'),
                                       "data/fx_rates.csv:38:11", "nothing closes it", None),
     "stray quote opens a cell that a later line closes": (lambda d: edit_line(
-        d / "claims.csv", 3, lambda line: line + ',"oops'), "data/claims.csv:3:14", "runs on to line 6", None),
+        d / "claims.csv", 3, lambda line: line + ',"oops'), "data/claims.csv:3:15", "runs on to line 6", None),
     "line break inside a quoted cell": (lambda d: edit_line(d / "claims.csv", 2, lambda line: line.replace(
-        "The first phase of the fund", "The first phase\nof the fund", 1)), "data/claims.csv:2:12",
+        "The first phase of the fund", "The first phase\nof the fund", 1)), "data/claims.csv:2:13",
         "runs on to line 3", None),
     "text after a closing quote": (lambda d: edit_line(d / "claims.csv", 2, lambda line: line.replace(
-        '204 billion yuan."', '204 billion yuan." (Reuters)', 1)), "data/claims.csv:2:12",
+        '204 billion yuan."', '204 billion yuan." (Reuters)', 1)), "data/claims.csv:2:13",
         "follows the closing double quote", None),
     "quote inside an unquoted cell": (lambda d: set_cell(d / "claims.csv", 2, "label", 'Big "Fund" I') or rewrite(
-        d / "claims.csv", lambda t: t.replace('"Big ""Fund"" I"', 'Big "Fund" I')), "data/claims.csv:2:10",
+        d / "claims.csv", lambda t: t.replace('"Big ""Fund"" I"', 'Big "Fund" I')), "data/claims.csv:2:11",
         "a double quote inside an unquoted cell", None),
     "malformed datapackage.json": (lambda d: rewrite(d / "datapackage.json", lambda t: t.replace(
         '"name": "sources",', '"name": "sources"', 1)), "data/datapackage.json:23:", "not valid JSON", 1),
@@ -129,7 +129,7 @@ CASES = {
     "no newline at the end": (lambda d: rewrite(d / "fx_rates.csv", lambda t: t.rstrip("\n")),
                               f"data/fx_rates.csv:{FX_LAST_LINE}", "no newline at its end", 1),
     "number with a thousands separator": (lambda d: set_cell(d / "claims.csv", 2, "value", "1,387"),
-                                          "data/claims.csv:2:2", "'1,387' is not a valid number", None),
+                                          "data/claims.csv:2:3", "'1,387' is not a valid number", None),
     "pattern: id in capitals": (lambda d: set_cell(d / "fx_rates.csv", 2, "rate_id", "FX01"),
                                 "data/fx_rates.csv:2:1", "does not match the expected pattern", None),
     "quote over 300 characters": (lambda d: set_cell(d / "fx_rates.csv", 2, "quote", "x" * 301),
@@ -137,9 +137,9 @@ CASES = {
     "integer-like year in a date column": (lambda d: set_cell(d / "fx_rates.csv", 2, "date", "2014"),
                                            "data/fx_rates.csv:2:5", "is not a valid date", None),
     "trailing space in a value": (lambda d: set_cell(d / "claims.csv", 2, "currency", "CNY "),
-                                  "data/claims.csv:2:4", "has a space at its start or end", None),
+                                  "data/claims.csv:2:5", "has a space at its start or end", None),
     "zero-width space in a label": (lambda d: set_cell(d / "claims.csv", 2, "label", "Big Fund\u200b phase I"),
-                                    "data/claims.csv:2:10", "invisible character U+200B at position 9", 1),
+                                    "data/claims.csv:2:11", "invisible character U+200B at position 9", 1),
     "descriptor licence disagrees with CITATION.cff": (lambda d: descriptor(d, lambda p: p["licenses"][0].update(
         name="CC0-1.0")), "data/datapackage.json", "CITATION.cff licenses the data CC-BY-4.0", 1),
 }
@@ -161,11 +161,16 @@ def set_cell_text(path: Path, line: int, column: str, value: str) -> None:
     path.write_text("\n".join(lines), encoding="utf-8")
 
 
-CASES["line numbers are physical lines"] = (physical_lines_after_a_bad_line, "data/claims.csv:4:2",
+CASES["line numbers are physical lines"] = (physical_lines_after_a_bad_line, "data/claims.csv:4:3",
                                             "'abc' is not a valid number", None)
 CASES["schema error does not hide provenance"] = (
     lambda d: (set_cell(d / "trade.csv", 2, "value", "abc"), set_cell(d / "claims.csv", 2, "value", "123.45")),
-    "data/claims.csv:2:12", "the quote does not state 123.45", None)
+    "data/claims.csv:2:13", "the quote does not state 123.45", None)
+
+CASES["claim measured otherwise than its row"] = (
+    lambda d: set_cell(d / "claims.csv", 2, "measure", "registered_capital"), "data/claims.csv:2:2",
+    "has measure 'registered_capital' but its note says it comes from state_funds row 'sf01', whose measure is "
+    "'capital_raised' (Capital raised); a claim counts what its row counts, so set measure to 'capital_raised'", 1)
 
 ALL = {**{name: (breaker, f"data/{where}", words, None) for name, (_, breaker, where, words) in SCHEMA_CASES.items()},
        **CASES}
@@ -216,7 +221,7 @@ def test_schema_true_values_are_obeyed(data, capsys):
 
 def test_loader_refuses_what_the_validator_refuses(data):
     set_cell(data / "claims.csv", 4, "as_of", "2025-7-1")
-    with pytest.raises(DataError, match=r"data/claims.csv:4:5: column 'as_of': '2025-7-1' is not a valid date"):
+    with pytest.raises(DataError, match=r"data/claims.csv:4:6: column 'as_of': '2025-7-1' is not a valid date"):
         load("claims", data)
 
 

@@ -13,7 +13,7 @@ from pathlib import Path
 import altair as alt
 import pandas as pd
 import pytest
-from conftest import copy_repo, run_build
+from conftest import copy_repo, run_build, set_cell
 
 from datastory import charts, comparisons
 from datastory.chart_rules import UnmarkedRows
@@ -35,17 +35,6 @@ def drop_line(path: Path, starts: str) -> int:
     del lines[index]
     path.write_text("\n".join(lines), encoding="utf-8")
     return index + 1
-
-
-def set_cell(path: Path, line: int, column: str, value: str) -> None:
-    import csv
-    import io
-
-    rows = list(csv.reader(io.StringIO(path.read_text(encoding="utf-8"))))
-    rows[line - 1][rows[0].index(column)] = value
-    out = io.StringIO()
-    csv.writer(out, lineterminator="\n").writerows(rows)
-    path.write_text(out.getvalue(), encoding="utf-8")
 
 
 def replace_in(path: Path, old: str, new: str) -> None:
@@ -156,6 +145,65 @@ def test_every_amount_table_names_its_measure_from_the_vocabulary(data):
     assert any(p.startswith("data/company_figures.csv:") and "capital_spend" in p for p in found), found
 
 
+def claim_line(data: Path, claim_id: str) -> int:
+    lines = (data / "claims.csv").read_text(encoding="utf-8").split("\n")
+    return next(number for number, line in enumerate(lines, 1) if line.startswith(f"{claim_id},"))
+
+
+def test_every_claim_names_what_it_counts():
+    claims = load("claims", ROOT / "data")
+    assert claims["measure"].notna().all()
+    assert set(claims["measure"]) <= set(load("measures", ROOT / "data")["id"])
+
+
+def test_claim_measured_otherwise_than_the_row_it_comes_from_fails(data):
+    """big-fund-1-cny is state_funds row sf01: the fund's total size, capital raised, not registered capital."""
+    line = claim_line(data, "big-fund-1-cny")
+    set_cell(data / "claims.csv", line, "measure", "registered_capital")
+    found = [str(p) for p in check_package(data)]
+    assert found == [f"data/claims.csv:{line}:2: claim 'big-fund-1-cny' has measure 'registered_capital' but its "
+                     "note says it comes from state_funds row 'sf01', whose measure is 'capital_raised' (Capital "
+                     "raised); a claim counts what its row counts, so set measure to 'capital_raised', or correct "
+                     "the row if it is the row that is wrong"], found
+
+
+def test_row_measured_otherwise_than_its_claim_fails_too(data):
+    """Correcting the row and not the claim (or the reverse) is caught from either side."""
+    replace_in(data / "company_figures.csv", "cf015,ByteDance,capex,", "cf015,ByteDance,capex_plan,")
+    found = [str(p) for p in check_package(data)]
+    line = claim_line(data, "bytedance-capex-2024")
+    assert any(p.startswith(f"data/claims.csv:{line}:2: ") and "whose metric is 'capex_plan'" in p
+               for p in found), found
+
+
+def test_conversion_keeps_the_measure_of_the_claim_it_converts(data):
+    line = claim_line(data, "compute-alibaba-pledge-usd-derived")
+    set_cell(data / "claims.csv", line, "measure", "capex")
+    found = [str(p) for p in check_package(data)]
+    assert found == [f"data/claims.csv:{line}:2: claim 'compute-alibaba-pledge-usd-derived' has measure 'capex' "
+                     "but converts claim 'alibaba-ai-pledge-cny' (derived_from), whose measure is 'capex_plan'; a "
+                     "conversion counts the same thing, so set measure to 'capex_plan'"], found
+
+
+def test_note_naming_a_row_that_does_not_exist_fails(data):
+    replace_in(data / "claims.csv", "From trade row tr015.", "From trade row tr915.")
+    found = [str(p) for p in check_package(data)]
+    line = claim_line(data, "ev-duty-byd")
+    assert found == [f"data/claims.csv:{line}:14: claim 'ev-duty-byd': its note says it comes from trade row "
+                     "'tr915', but data/trade.csv has no row 'tr915'; name the row the figure comes from, or drop "
+                     "the reference"], found
+
+
+def test_claim_hover_names_what_the_figure_counts():
+    from datastory.claims import readings
+
+    raised = readings(ROOT / "data")["big-fund-1-cny"]
+    assert raised.measure_label == "Capital raised"
+    assert raised.hover.startswith("Capital raised. \u201cThe first phase")
+    estimate = readings(ROOT / "data")["bytedance-capex-2024"]
+    assert estimate.hover.startswith("Capital spending. Estimate: ")
+
+
 # -- comparisons computed, not typed ---------------------------------------------------------
 
 
@@ -217,6 +265,23 @@ def test_estimate_renders_its_qualifier_in_the_html(built_site):
     assert claims.loc["bytedance-infra-2024-nyt", "qualifier"] == "estimate"
     html = (built_site / "_build" / "html" / "notebooks" / "04-compute.html").read_text(encoding="utf-8")
     assert ("$11 billion", meaning("estimate")) in ESTIMATE_MARKER.findall(html)
+
+
+@pytest.mark.slow
+def test_data_page_and_prose_name_the_measure_of_a_claim(built_site):
+    """The ledger row of big-fund-1-cny says "Capital raised"; the chapter's figure says it on hover."""
+    html = (built_site / "_build" / "html" / "book" / "data.html").read_text(encoding="utf-8")
+    header = re.search(r'<table class="[^"]*ds-rows-claims.*?</thead>', html, re.S).group(0)
+    assert re.findall(r"<th[^>]*><p>([^<]+)</p>", header) == ["Figure", "Measure", "What it is", "Certainty",
+                                                                "Status", "Source"]
+    row = re.search(r'<tr[^>]* id="claim-big-fund-1-cny">(.*?)</tr>', html, re.S).group(1)
+    cells = re.findall(r"<td>(.*?)</td>", row, re.S)
+    assert re.search(r'<abbr class="ds-measure" title="Money a fund has raised[^"]*">Capital raised</abbr>',
+                     cells[1]), cells[1]
+    chapter = (built_site / "_build" / "html" / "notebooks" / "01-state-venture-capitalist.html").read_text(
+        encoding="utf-8")
+    link = re.search(r'<a class="[^"]*claim-reported[^"]*" href="[^"]*#claim-big-fund-1-cny"[^>]*>', chapter)
+    assert link and 'title="Capital raised. ' in link.group(0), link
 
 
 @pytest.mark.slow

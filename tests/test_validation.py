@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from conftest import set_cell
 
 from datastory.validation import check_package
 
@@ -25,17 +26,6 @@ def edit_line(path: Path, line: int, change) -> None:
     lines = path.read_text(encoding="utf-8").split("\n")
     lines[line - 1] = change(lines[line - 1])
     path.write_text("\n".join(lines), encoding="utf-8")
-
-
-def set_cell(path: Path, line: int, column: str, value: str) -> None:
-    import csv
-    import io
-
-    rows = list(csv.reader(io.StringIO(path.read_text(encoding="utf-8"))))
-    rows[line - 1][rows[0].index(column)] = value
-    out = io.StringIO()
-    csv.writer(out, lineterminator="\n").writerows(rows)
-    path.write_text(out.getvalue(), encoding="utf-8")
 
 
 def problems_at(data: Path, file: str) -> list[str]:
@@ -56,19 +46,19 @@ def test_real_package_has_enough_sourced_claims():
 
 CASES = {
     "wrong type": ("claims.csv", lambda d: set_cell(d / "claims.csv", 2, "value", "abc"),
-                   "claims.csv:2:2", "'abc' is not a valid number"),
+                   "claims.csv:2:3", "'abc' is not a valid number"),
     "missing required value": ("claims.csv", lambda d: set_cell(d / "claims.csv", 3, "label", ""),
-                               "claims.csv:3:10", "is empty, but this column is required"),
+                               "claims.csv:3:11", "is empty, but this column is required"),
     "impossible date": ("claims.csv", lambda d: set_cell(d / "claims.csv", 4, "as_of", "2025-02-30"),
-                        "claims.csv:4:5", "is not a valid date (expected YYYY-MM-DD)"),
+                        "claims.csv:4:6", "is not a valid date (expected YYYY-MM-DD)"),
     "unknown source id": ("claims.csv", lambda d: set_cell(d / "claims.csv", 2, "source_id", "no-such-source"),
                           "claims.csv:2", "unknown reference"),
     "unknown currency": ("claims.csv", lambda d: set_cell(d / "claims.csv", 2, "currency", "XYZ"),
-                         "claims.csv:2:4", "is not one of the allowed values"),
+                         "claims.csv:2:5", "is not one of the allowed values"),
     "negative amount": ("state_funds.csv", lambda d: set_cell(d / "state_funds.csv", 2, "amount", "-5"),
                         "state_funds.csv:2:8", "is below the minimum allowed"),
     "quote lacks the value": ("claims.csv", lambda d: set_cell(d / "claims.csv", 2, "value", "123.45"),
-                              "claims.csv:2:12", "the quote does not state 123.45"),
+                              "claims.csv:2:13", "the quote does not state 123.45"),
     "FX-inconsistent pair": ("claims.csv", lambda d: set_cell(d / "fx_rates.csv", 21, "rate", "5.5"),
                              "claims.csv:", "implies"),
     "duplicate primary key": ("claims.csv", lambda d: edit_line(d / "claims.csv", 3, lambda _: (
@@ -82,12 +72,18 @@ CASES = {
         "claims.csv:", "is not valid UTF-8"),
     "extra column": ("claims.csv", lambda d: (d / "claims.csv").write_text("\n".join(
         line + ",x" if line else line for line in (d / "claims.csv").read_text(encoding="utf-8").split("\n")),
-        encoding="utf-8"), "claims.csv:1:14", "unexpected extra column"),
+        encoding="utf-8"), "claims.csv:1:15", "unexpected extra column"),
     "missing column": ("markets.csv", lambda d: (d / "markets.csv").write_text("\n".join(
         line.rsplit(",", 1)[0] if line else line for line in (d / "markets.csv").read_text(encoding="utf-8").split(
             "\n")), encoding="utf-8"), "markets.csv:1:12", "missing from the header"),
     "empty file": ("trade.csv", lambda d: (d / "trade.csv").write_text("", encoding="utf-8"),
                    "trade.csv:1:1", "the file is empty"),
+    "claim without a measure": ("claims.csv", lambda d: set_cell(d / "claims.csv", 3, "measure", ""),
+                                "claims.csv:3:2", "is empty, but this column is required; write one of the id "
+                                "values of data/measures.csv (What the figure counts)"),
+    "claim with an unknown measure": ("claims.csv", lambda d: set_cell(d / "claims.csv", 3, "measure", "spent"),
+                                      "claims.csv:3:2", "unknown reference: measure 'spent' is not a id in "
+                                      "data/measures.csv"),
 }
 
 
@@ -106,7 +102,7 @@ def test_cli_exits_nonzero_and_names_the_problem(data):
     result = subprocess.run([sys.executable, "-m", "datastory", "validate", "--data", str(data)],
                             capture_output=True, text=True)
     assert result.returncode == 2 and "Traceback" not in result.stderr
-    assert "data/claims.csv:2:2" in result.stderr and "1 problem(s)" in result.stderr
+    assert "data/claims.csv:2:3" in result.stderr and "1 problem(s)" in result.stderr
 
 
 def test_data_layer_never_imports_the_checks():

@@ -1,8 +1,8 @@
 """The ``{claim}`id``` role: a figure from ``data/claims.csv``, linked to its row in the ledger.
 
 How the figure reads is :func:`datastory.claims.readings`; this module makes it a link to the
-claim's row in the claims ledger on the data page (its quote, certainty and source), with the
-verbatim quote on hover, followed by its certainty
+claim's row in the claims ledger on the data page (its measure, quote, certainty and source), with
+what it counts (the measure's label) and the verbatim quote on hover, followed by its certainty
 marker ("(estimate)") when it is not simply reported.
 """
 
@@ -21,6 +21,7 @@ class ClaimRole(SphinxRole):
         folder = self.env.app.config.datastory_data_path
         self.env.note_dependency(str(folder / "claims.csv"))
         self.env.note_dependency(str(folder / "sources.csv"))
+        self.env.note_dependency(str(folder / "measures.csv"))
         claim_id = self.text.strip()
         reading = readings(folder).get(claim_id)
         if reading is None:

@@ -103,21 +103,34 @@ def _claim_rows(folder, statuses):
         yield row, format_value(row.value, row.unit, currency), link
 
 
+def _measure(measure: str, words: pd.DataFrame) -> nodes.paragraph:
+    """A ledger cell: the measure's label, its definition on hover and its id under it."""
+    label = str(words.loc[measure, "label"])
+    para = nodes.paragraph()
+    para += nodes.abbreviation(label, label, explanation=str(words.loc[measure, "definition"]),
+                               classes=["ds-measure"])
+    para += nodes.inline(text=measure, classes=["ds-id"])
+    return para
+
+
 class ClaimsLedger(SphinxDirective):
     """Every figure the prose states, one row each (id ``claim-<id>``, where prose links land)."""
 
     def run(self):
         folder = self.config.datastory_data_path
         self.env.note_dependency(str(folder / "claims.csv"))
+        self.env.note_dependency(str(folder / "measures.csv"))
+        words = load("measures", folder).set_index("id")
         rows, ids = [], []
         for row, value, link in _claim_rows(folder, {"reported", "derived", "disputed"}):
             what = nodes.paragraph()
             what += nodes.Text(row.label)
             if not pd.isna(row.quote) and str(row.quote).strip():
                 what += nodes.inline(text=f"\u201c{row.quote}\u201d", classes=["ds-quote"])
-            rows.append([_with_id(value, row.claim_id), what, certainty(row.qualifier), row.status, link])
+            rows.append([_with_id(value, row.claim_id), _measure(row.measure, words), what,
+                         certainty(row.qualifier), row.status, link])
             ids.append(f"claim-{row.claim_id}")
-        return [_table(["Figure", "What it is", "Certainty", "Status", "Source"], rows, "claims", ids)]
+        return [_table(["Figure", "Measure", "What it is", "Certainty", "Status", "Source"], rows, "claims", ids)]
 
 
 class Discrepancies(SphinxDirective):
