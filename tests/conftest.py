@@ -51,6 +51,21 @@ def built_site(tmp_path_factory) -> Path:
 
 
 @pytest.fixture(scope="session")
+def site(built_site) -> Path:
+    """The built site's folder."""
+    return built_site / "_build" / "html"
+
+
+@pytest.fixture(scope="session")
+def base(site):
+    """The built site served on 127.0.0.1, as a static host would."""
+    from datastory.serve import serve
+
+    with serve(site) as url:
+        yield url
+
+
+@pytest.fixture(scope="session")
 def chromium():
     """Debian's Chromium driven by Playwright, one for the session (never a downloaded browser)."""
     from datastory.serve import CHROMIUM, CHROMIUM_ARGS

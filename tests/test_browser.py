@@ -17,22 +17,11 @@ from pathlib import Path
 
 import pytest
 
-from datastory.serve import Watcher, serve
+from datastory.serve import Watcher
 
 pytestmark = pytest.mark.browser
 SIZES = {"phone": (375, 812), "desktop": (1440, 900)}
 SHOTS = Path(__file__).resolve().parent.parent / "test-output" / "screenshots"
-
-
-@pytest.fixture(scope="module")
-def site(built_site) -> Path:
-    return built_site / "_build" / "html"
-
-
-@pytest.fixture(scope="module")
-def base(site):
-    with serve(site) as url:
-        yield url
 
 
 @pytest.fixture(scope="module")

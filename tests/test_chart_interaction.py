@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pytest
 
-from datastory.serve import Watcher, serve
+from datastory.serve import Watcher
 
 pytestmark = pytest.mark.browser
 SHOTS = Path(__file__).resolve().parent.parent / "test-output" / "screenshots"
@@ -29,17 +29,6 @@ PHONE = {"viewport": {"width": 375, "height": 812}, "has_touch": True, "is_mobil
 CHAPTER_1 = "notebooks/01-state-venture-capitalist.html"
 LIVE = "f => f.getAttribute('data-state') === 'live'"
 TEXTS = "f => Array.from(f.querySelectorAll('.ds-chart__live svg text')).map(t => t.textContent).join('|')"
-
-
-@pytest.fixture(scope="module")
-def site(built_site) -> Path:
-    return built_site / "_build" / "html"
-
-
-@pytest.fixture(scope="module")
-def base(site):
-    with serve(site) as url:
-        yield url
 
 
 def chapters(site: Path) -> list[str]:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import re
-from pathlib import Path
 
 import altair as alt
 import pandas as pd
@@ -82,11 +81,6 @@ def test_download_credit_is_drawn_below_the_chart():
 
 
 # ------------------------------------------------------------------------------- the built site
-
-@pytest.fixture(scope="module")
-def site(built_site) -> Path:
-    return built_site / "_build" / "html"
-
 
 def test_every_chart_publishes_its_files_under_its_stable_id(site):
     ids = set()

@@ -12,8 +12,6 @@ from pathlib import Path
 import pytest
 import yaml
 
-from datastory.serve import serve
-
 ROOT = Path(__file__).resolve().parent.parent
 SIZES = {"phone": (375, 812), "desktop": (1440, 900)}
 SHOTS = ROOT / "test-output" / "screenshots"
@@ -76,12 +74,6 @@ def test_a_converted_figure_reads_no_more_precise_than_its_rate():
 
 
 # --- In the browser -------------------------------------------------------------------------------------------
-
-
-@pytest.fixture(scope="module")
-def base(built_site):
-    with serve(built_site / "_build" / "html") as url:
-        yield url
 
 
 def _open(chromium, base, path, size):

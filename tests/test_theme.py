@@ -115,11 +115,6 @@ def test_a_malformed_correction_fails_naming_its_line(tmp_path):
 
 # --- the built site: markup -----------------------------------------------------------------------
 
-@pytest.fixture(scope="module")
-def site(built_site) -> Path:
-    return built_site / "_build" / "html"
-
-
 def _html_pages(site: Path) -> list[Path]:
     return sorted(p for p in site.rglob("*.html") if not p.relative_to(site).parts[0].startswith("_"))
 
