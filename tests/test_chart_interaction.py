@@ -114,13 +114,19 @@ def test_a_tap_on_a_mark_shows_its_tooltip_and_a_tap_elsewhere_hides_it(chromium
     context.close()
 
 
-def test_a_share_link_restores_a_toggled_state(chromium, base):
+def chapter_1_in_dollars(chromium, base):
+    """Chapter 1's lead chart, live, switched by the reader from yuan to US dollars."""
     context, page, _ = open_page(chromium, base, CHAPTER_1)
     figure = page.locator("figure#chart-big-fund-phases")
     live(page, figure)
     figure.locator("input[type=radio][value='US dollars']").check()
     page.wait_for_function(f"f => ({TEXTS})(f).includes('billion US dollars')", arg=figure.element_handle(),
                            timeout=2000)
+    return context, page, figure
+
+
+def test_a_share_link_restores_a_toggled_state(chromium, base):
+    context, page, figure = chapter_1_in_dollars(chromium, base)
     figure.locator("a[data-action='share']").click()
     url = figure.locator(".ds-chart__offer input").input_value()
     assert "chart=big-fund-phases" in url and "#chart-big-fund-phases" in url
@@ -134,12 +140,7 @@ def test_a_share_link_restores_a_toggled_state(chromium, base):
 
 
 def test_state_survives_a_light_dark_switch(chromium, base):
-    context, page, _ = open_page(chromium, base, CHAPTER_1)
-    figure = page.locator("figure#chart-big-fund-phases")
-    live(page, figure)
-    figure.locator("input[type=radio][value='US dollars']").check()
-    page.wait_for_function(f"f => ({TEXTS})(f).includes('billion US dollars')", arg=figure.element_handle(),
-                           timeout=2000)
+    context, page, figure = chapter_1_in_dollars(chromium, base)
     fill = "f => f.querySelector('.ds-chart__live svg .role-axis-label text').getAttribute('fill')"
     light = figure.evaluate(fill)
     page.evaluate("document.documentElement.setAttribute('data-theme', 'dark')")
