@@ -1,7 +1,9 @@
 """Byte accounting for one built page: what a browser downloads to show it, raw and gzip -9.
 
 Counted from the built files, not from a browser: the page's HTML; every ``<script src>`` and
-``<link rel="preload" as="script">``; every ``<link rel="stylesheet">`` and the CSS it
+``<link rel="preload" as="script">``; on a page with charts, the chart runtime our chart script
+loads when a chart goes live (the files its ``data-vega`` and ``data-interpreter`` attributes
+name, relative to the script); every ``<link rel="stylesheet">`` and the CSS it
 ``@import``s; the font each ``@font-face`` would fetch (its first ``src`` url, the woff2 a
 current browser picks); and the scripts Altair's default HTML output appends at run time (the
 CDN addresses in its inline loader). Chart data is the JSON of the charts inside the HTML: our
@@ -53,6 +55,7 @@ class _PageParser(HTMLParser):
     def __init__(self):
         super().__init__(convert_charrefs=True)
         self.scripts: list[str] = []
+        self.chart_runtime: list[str] = []  # loaded by our chart script once a chart goes live
         self.styles: list[str] = []
         self.inline: list[tuple[dict, str]] = []
         self._open: dict | None = None
@@ -64,6 +67,8 @@ class _PageParser(HTMLParser):
         if tag == "script":
             if attrs.get("src"):
                 self.scripts.append(attrs["src"])
+                self.chart_runtime += [urljoin(attrs["src"], attrs[name]) for name in ("data-vega", "data-interpreter")
+                                       if attrs.get(name)]
             else:
                 self._open, self._text = attrs, []
         elif tag == "link" and attrs.get("href"):
@@ -205,7 +210,7 @@ def account(page: Path, site: Path, cdn_files: dict[str, Path] | None = None) ->
         result.files["chart_data"].append((f"{len(charts)} chart spec(s) inside the HTML", len(blob), gz(blob)))
 
     seen: set[str] = set()
-    for src in [*parser.scripts, *cdn]:
+    for src in [*parser.scripts, *(parser.chart_runtime if charts else []), *cdn]:
         url = _clean(urljoin(base, src))
         if url not in seen:
             seen.add(url)

@@ -148,6 +148,13 @@ class Renderer:
 
     def __init__(self, cache_dir: Path):
         self.cache_dir = cache_dir
+        self._drawn: dict[str, str] = {}  # the page picture, download SVG and PNG share one drawing
+
+    def _drawing(self, vega: dict, width: int) -> str:
+        key = json.dumps([vega, width], sort_keys=True)
+        if key not in self._drawn:
+            self._drawn[key] = _measured_svg(sized(vega, width))
+        return self._drawn[key]
 
     def _cached(self, key: dict, suffix: str, draw) -> bytes:
         # this module's code is part of the key: a change to how charts are drawn draws them again
@@ -166,13 +173,13 @@ class Renderer:
     def static(self, vega: dict, width: int) -> str:
         """The picture in the page before the live chart (and without JavaScript)."""
         return self._cached({"kind": "static", "vega": vega, "width": width}, ".svg",
-                            lambda: _house_font(_measured_svg(sized(vega, width))).encode("utf-8")).decode("utf-8")
+                            lambda: _house_font(self._drawing(vega, width)).encode("utf-8")).decode("utf-8")
 
     def download_svg(self, vega: dict, credit: Credit) -> str:
         width = WIDTHS["wide"]
         key = {"kind": "download", "vega": vega, "width": width, "credit": credit.__dict__}
         return self._cached(key, ".svg", lambda: _house_font(
-            with_credit(_measured_svg(sized(vega, width)), credit)).encode("utf-8")).decode("utf-8")
+            with_credit(self._drawing(vega, width), credit)).encode("utf-8")).decode("utf-8")
 
     def download_png(self, vega: dict, credit: Credit) -> bytes:
         """A 2x PNG for screens, drawn from the credited SVG in the font it was measured with."""
@@ -181,7 +188,7 @@ class Renderer:
         width = WIDTHS["wide"]
         key = {"kind": "png", "vega": vega, "width": width, "credit": credit.__dict__}
         return self._cached(key, ".png", lambda: vlc.svg_to_png(
-            with_credit(_measured_svg(sized(vega, width)), credit), scale=2))
+            with_credit(self._drawing(vega, width), credit), scale=2))
 
 
 def metadata(bundle: dict, *, chart_id: str, sources: list[dict], licence: str, citation: str,

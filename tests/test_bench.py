@@ -41,8 +41,10 @@ def test_account_counts_a_known_page(tmp_path):
         "f.woff2": b"\x00woff2" * 50,
         "f.ttf": b"ttf is listed second, so a browser never fetches it" * 10,
         "x.js": b"console.log('x');\n" * 20,
+        "vendor/v.js": b"var vega = {};\n" * 40,  # loaded by x.js when a chart goes live
     }
     for name, data in files.items():
+        (static / name).parent.mkdir(parents=True, exist_ok=True)
         (static / name).write_bytes(data)
     cdn_file = tmp_path / "vega.min.js"
     cdn_file.write_bytes(b"var vega={};\n" * 30)
@@ -50,7 +52,7 @@ def test_account_counts_a_known_page(tmp_path):
     html = (
         '<html><head><link rel="stylesheet" href="_static/a.css?v=1">'
         '<link rel="preload" as="script" href="_static/x.js?digest=2">'
-        '<script defer src="_static/x.js?digest=2"></script></head><body>'
+        '<script defer src="_static/x.js?digest=2" data-vega="vendor/v.js"></script></head><body>'
         f'<figure class="ds-chart"><script type="application/json" class="ds-chart__spec">{chart}</script></figure>'
         f'<script type="text/javascript">{ALTAIR}</script></body></html>'
     ).encode()
@@ -65,11 +67,12 @@ def test_account_counts_a_known_page(tmp_path):
     assert result.raw == {
         "html": len(html),
         "chart_data": len(charts),
-        "js": len(files["x.js"]) + cdn_file.stat().st_size,  # the preload and the script are one file
+        # the preload and the script are one file; the runtime it loads for the charts counts too
+        "js": len(files["x.js"]) + len(files["vendor/v.js"]) + cdn_file.stat().st_size,
         "css": len(files["a.css"]) + len(files["b.css"]),
         "fonts": len(files["f.woff2"]),  # the first src only
     }
-    assert result.gzip["js"] == _gz(files["x.js"]) + _gz(cdn_file.read_bytes())
+    assert result.gzip["js"] == _gz(files["x.js"]) + _gz(files["vendor/v.js"]) + _gz(cdn_file.read_bytes())
     assert result.gzip["chart_data"] == _gz(charts)
     assert result.total("raw") == len(html) + result.raw["js"] + result.raw["css"] + result.raw["fonts"]
 
