@@ -55,7 +55,8 @@ class _PageParser(HTMLParser):
     def __init__(self):
         super().__init__(convert_charrefs=True)
         self.scripts: list[str] = []
-        self.chart_runtime: list[str] = []  # loaded by our chart script once a chart goes live
+        #: (script, file relative to it) our chart script loads once a chart goes live
+        self.chart_runtime: list[tuple[str, str]] = []
         self.styles: list[str] = []
         self.inline: list[tuple[dict, str]] = []
         self._open: dict | None = None
@@ -67,7 +68,7 @@ class _PageParser(HTMLParser):
         if tag == "script":
             if attrs.get("src"):
                 self.scripts.append(attrs["src"])
-                self.chart_runtime += [urljoin(attrs["src"], attrs[name]) for name in ("data-vega", "data-interpreter")
+                self.chart_runtime += [(attrs["src"], attrs[name]) for name in ("data-vega", "data-interpreter")
                                        if attrs.get(name)]
             else:
                 self._open, self._text = attrs, []
@@ -210,7 +211,8 @@ def account(page: Path, site: Path, cdn_files: dict[str, Path] | None = None) ->
         result.files["chart_data"].append((f"{len(charts)} chart spec(s) inside the HTML", len(blob), gz(blob)))
 
     seen: set[str] = set()
-    for src in [*parser.scripts, *(parser.chart_runtime if charts else []), *cdn]:
+    runtime = [urljoin(urljoin(base, script), name) for script, name in parser.chart_runtime] if charts else []
+    for src in [*parser.scripts, *runtime, *cdn]:
         url = _clean(urljoin(base, src))
         if url not in seen:
             seen.add(url)

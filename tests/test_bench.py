@@ -50,15 +50,16 @@ def test_account_counts_a_known_page(tmp_path):
     cdn_file.write_bytes(b"var vega={};\n" * 30)
     chart = '{"marks":[],"width":400}'
     html = (
-        '<html><head><link rel="stylesheet" href="_static/a.css?v=1">'
-        '<link rel="preload" as="script" href="_static/x.js?digest=2">'
-        '<script defer src="_static/x.js?digest=2" data-vega="vendor/v.js"></script></head><body>'
+        '<html><head><link rel="stylesheet" href="../_static/a.css?v=1">'
+        '<link rel="preload" as="script" href="../_static/x.js?digest=2">'
+        '<script defer src="../_static/x.js?digest=2" data-vega="vendor/v.js"></script></head><body>'
         f'<figure class="ds-chart"><script type="application/json" class="ds-chart__spec">{chart}</script></figure>'
         f'<script type="text/javascript">{ALTAIR}</script></body></html>'
     ).encode()
-    (site / "page.html").write_bytes(html)
+    (site / "chapters").mkdir()
+    (site / "chapters" / "page.html").write_bytes(html)  # in a folder, as chapters are: scripts are ../_static
 
-    result = account(site / "page.html", site, {CDN: cdn_file})
+    result = account(site / "chapters" / "page.html", site, {CDN: cdn_file})
 
     altair_spec = '{"mark": "bar", "data": {"values": [{"a": 1}]}}'
     charts = f"{chart}\n{altair_spec}".encode()
