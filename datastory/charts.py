@@ -164,19 +164,10 @@ def _tidy_rows(spec: dict) -> dict:
 def _columns(spec: dict, names: list[str]) -> list[dict]:
     """Each column of the table with the title a channel or tooltip gives it (titles carry the units)."""
     titles: dict[str, str] = {}
-
-    def visit(node):
-        if isinstance(node, dict):
-            field, title = node.get("field"), node.get("title")
-            if isinstance(field, str) and isinstance(title, str) and title:
-                titles.setdefault(field, title)
-            for value in node.values():
-                visit(value)
-        elif isinstance(node, list):
-            for value in node:
-                visit(value)
-
-    visit({k: v for k, v in spec.items() if k != "datasets"})
+    for node in chart_rules.walk({k: v for k, v in spec.items() if k != "datasets"}):
+        field, title = node.get("field"), node.get("title")
+        if isinstance(field, str) and isinstance(title, str) and title:
+            titles.setdefault(field, title)
     return [{"name": name, "title": titles.get(name, "")} for name in names]
 
 
