@@ -8,14 +8,18 @@ folder and its pages point at them there, so they travel the same throttled link
 
 Per load, from navigation start:
 
-- charts visible: every chart drawn on screen — ours: each static picture loaded (the image's
-  own load event, so the measure does not wait for our chart script), or the chart live;
-  baseline: each Altair output holds vega-embed's svg or canvas;
+- charts visible: every chart drawn on screen — ours: the static picture the screen shows (a
+  phone's is drawn in the page, so parsed is drawn; a wide one is an image, loaded), not waiting
+  for our chart script, or the chart live; baseline: each Altair output holds vega-embed's svg or canvas;
 - first chart live: the first chart a reader can interact with. After the charts are visible
-  the first chart is scrolled into view, as a reader would; ours: ``data-state="live"``;
-  baseline: its first chart drawn (it is live when drawn);
-- total blocking time: the sum over long tasks of their time past 50 ms, to 3 s after both of
-  the above (Chrome's long-task entries);
+  the first chart is scrolled into view, as a reader would. Baseline: its first chart drawn (it
+  is live when drawn). Ours on a touch screen goes live at the reader's first touch, so once the
+  page has settled (3 s after the charts are visible and the largest paint) the reader taps the
+  chart: ``data-state="live"``, and how long after the tap (``tap_ms``);
+- total blocking time while the page loads: the sum over long tasks of their time past 50 ms
+  (Chrome's long-task entries), to 3 s after all of the above for the baseline, to the tap for
+  ours; and, for ours, the same sum over the tasks the tap started (``tap_tbt_ms``), so the
+  work moved from load to the first touch is counted too;
 - largest contentful paint and cumulative layout shift (shifts after input excluded);
 - bytes transferred (encoded, as the network carried them).
 
@@ -45,6 +49,9 @@ SETTLE_MS = 3000
 #: A page whose charts are not visible by then is reported as never.
 GIVE_UP_MS = 60000
 CDN_FOLDER = "_cdn"
+#: No host but this machine: requests elsewhere fail. Not Playwright's routing, which would turn
+#: the browser's cache off (and with it a file fetched ahead of its use).
+OFFLINE_HOSTS = "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1"
 
 TARGETS = {
     "visible_vs_baseline": 0.25,  # charts visible <= 25% of the baseline's time (and at or before LCP)
@@ -74,8 +81,9 @@ _WATCH = """
     if (KIND === "ours") {
       const figures = document.querySelectorAll("figure.ds-chart");
       const shown = Array.from(figures).filter(f => {
-        const img = f.querySelector(".ds-chart__static img");
-        return f.getAttribute("data-rendered") === "true" || (img && img.complete && img.naturalWidth > 0);
+        const narrow = f.querySelector(".ds-chart__static > svg"), img = f.querySelector(".ds-chart__static img");
+        return f.getAttribute("data-rendered") === "true" || (narrow && narrow.getClientRects().length > 0)
+          || (img && img.complete && img.naturalWidth > 0 && img.getClientRects().length > 0);
       }).length;
       if (p.visible === null && figures.length && shown === figures.length) { p.visible = performance.now(); }
       if (p.live === null && document.querySelector('figure.ds-chart[data-state="live"]')) {
@@ -133,26 +141,50 @@ def _load(browser, base: str, page: str, kind: str) -> dict:
     cdp.send("Emulation.setCPUThrottlingRate", {"rate": CPU_SLOWDOWN})
     carried = []
     cdp.on("Network.loadingFinished", lambda event: carried.append(event["encodedDataLength"]))
-    foreign = []
-    tab.route(re.compile(rf"^(?!{re.escape(base)}/)"), lambda r: (foreign.append(r.request.url), r.abort()))
+    foreign = []  # requests to other hosts: the browser cannot resolve them (OFFLINE_HOSTS); counted here
+    cdp.on("Network.requestWillBeSent", lambda event: None if event["request"]["url"].startswith((base, "data:"))
+           else foreign.append(event["request"]["url"]))
     tab.add_init_script(_WATCH % {"kind": kind})
     tab.goto(f"{base}/{page}", wait_until="load", timeout=GIVE_UP_MS)
+    tap_at = None
     try:
         tab.wait_for_function("window.__phone.visible !== null", timeout=GIVE_UP_MS, polling=200)
-        first = "figure.ds-chart" if kind == "ours" else 'div[id^="altair-viz-"]'
-        tab.locator(first).first.scroll_into_view_if_needed()
+        first = tab.locator("figure.ds-chart" if kind == "ours" else 'div[id^="altair-viz-"]').first
+        first.scroll_into_view_if_needed()
+        if kind == "ours" and tab.evaluate("window.__phone.live === null"):
+            tap_at = _tap_when_settled(tab, first.locator(".ds-chart__view"))
         tab.wait_for_function("window.__phone.live !== null", timeout=GIVE_UP_MS, polling=200)
     except Exception:  # noqa: BLE001 - Playwright's TimeoutError: not drawn in time
         pass
     tab.wait_for_timeout(SETTLE_MS)
     data = tab.evaluate("window.__phone")
     context.close()
-    end = max(v for v in (data["visible"], data["live"], data["lcp"], 0) if v is not None) + SETTLE_MS
+    end = tap_at if tap_at is not None else \
+        max(v for v in (data["visible"], data["live"], data["lcp"], 0) if v is not None) + SETTLE_MS
+
+    def blocking(tasks):
+        return sum(max(0.0, d - 50) for start, d in tasks)
+
     return {
         "visible_ms": data["visible"], "live_ms": data["live"], "lcp_ms": data["lcp"], "cls": round(data["cls"], 4),
-        "tbt_ms": sum(max(0.0, d - 50) for start, d in data["longtasks"] if start <= end),
+        "tbt_ms": blocking(t for t in data["longtasks"] if t[0] <= end),
+        "tap_ms": None if tap_at is None or data["live"] is None else data["live"] - tap_at,
+        "tap_tbt_ms": None if tap_at is None else blocking(t for t in data["longtasks"] if t[0] > tap_at),
         "bytes": sum(carried), "foreign": len(foreign),
     }
+
+
+def _tap_when_settled(tab, view) -> float:
+    """Wait until the page has settled (3 s after the charts are visible and the largest paint),
+    then tap the chart in the middle, as a reader would; the tap's time since navigation."""
+    tab.wait_for_function(f"performance.now() >= Math.max(window.__phone.visible, window.__phone.lcp || 0) + {SETTLE_MS}",
+                          timeout=GIVE_UP_MS, polling=100)
+    view.scroll_into_view_if_needed()
+    box = view.bounding_box()
+    top, bottom = max(box["y"], 0), min(box["y"] + box["height"], VIEWPORT["height"])  # the part on screen
+    at = tab.evaluate("performance.now()")
+    tab.touchscreen.tap(box["x"] + box["width"] / 2, (top + bottom) / 2)
+    return at
 
 
 def profile(sites: dict[str, Path], pages: list[str], runs: int, log=print) -> dict:
@@ -162,7 +194,7 @@ def profile(sites: dict[str, Path], pages: list[str], runs: int, log=print) -> d
     results = {kind: {page: Loads(kind, page) for page in pages} for kind in sites}
     with serve(sites["ours"], gzip=True) as ours, serve(sites["baseline"], gzip=True) as baseline, \
             sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=[*CHROMIUM_ARGS, OFFLINE_HOSTS])
         bases = {"ours": ours, "baseline": baseline}
         for run in range(runs):
             for page in pages:
@@ -170,10 +202,10 @@ def profile(sites: dict[str, Path], pages: list[str], runs: int, log=print) -> d
                     result = _load(browser, bases[kind], page, kind)
                     results[kind][page].runs.append(result)
                     log(f"phone {kind} {Path(page).stem} {run + 1}/{runs}: visible {_ms(result['visible_ms'])}, "
-                        f"first live {_ms(result['live_ms'])}, TBT {result['tbt_ms']:.0f} ms, "
+                        f"first live {_ms(result['live_ms'])}{_tap(result)}, TBT {result['tbt_ms']:.0f} ms, "
                         f"LCP {_ms(result['lcp_ms'])}, CLS {result['cls']:.3f}, {result['bytes'] / 1000:.0f} kB")
         browser.close()
-    keys = ("visible_ms", "live_ms", "tbt_ms", "lcp_ms", "cls", "bytes")
+    keys = ("visible_ms", "live_ms", "tap_ms", "tbt_ms", "tap_tbt_ms", "lcp_ms", "cls", "bytes")
     return {"runs": runs, "pages": {page: {kind: {**{k: results[kind][page].median(k) for k in keys},
                                                   "loads": results[kind][page].runs}
                                            for kind in sites} for page in pages}}
@@ -181,6 +213,13 @@ def profile(sites: dict[str, Path], pages: list[str], runs: int, log=print) -> d
 
 def _ms(value) -> str:
     return "never" if value is None else f"{value:,.0f} ms"
+
+
+def _tap(row: dict) -> str:
+    """How the first touch went, for ours: time from the tap to live, and the tap's blocking time."""
+    if row.get("tap_tbt_ms") is None:
+        return ""
+    return f" ({_ms(row['tap_ms'])} after a tap that blocked {row['tap_tbt_ms']:,.0f} ms)"
 
 
 def heaviest(result: dict) -> str:
@@ -203,7 +242,7 @@ def targets(result: dict) -> list[tuple[str, str, str]]:
                  "met" if ok else "NOT met"))
     tbt = ratio("tbt_ms")
     ok = tbt is not None and tbt <= TARGETS["tbt_vs_baseline"] and o["tbt_ms"] < TARGETS["tbt_ms"]
-    rows.append(("total blocking time <= 20% of the baseline's and under 200 ms",
+    rows.append(("total blocking time while loading <= 20% of the baseline's and under 200 ms",
                  f"{o['tbt_ms']:.0f} ms vs {b['tbt_ms']:.0f} ms ({tbt or 0:.0%})", "met" if ok else "NOT met"))
     sent = ratio("bytes")
     rows.append(("bytes transferred <= 30% of the baseline's",
@@ -218,7 +257,10 @@ def render(result: dict, baseline_label: str) -> list[str]:
              f"375 x 812 at 2x; median of {result['runs']} load(s))", "",
              f"Ours / {baseline_label} (CDN files served from the same host). Visible = every chart drawn on "
              "screen (ours: the static picture); first live = the first chart interactive, after scrolling to "
-             "it once the charts are visible.", "",
+             "it once the charts are visible; ours goes live at the first touch, so the reader taps it once the "
+             "page has settled, and the first tap's cost is given after the tap time: how long until the chart "
+             "was live and the blocking time of the work the tap started. TBT counts the load (ours: to the "
+             "tap).", "",
              "| page | charts visible | first chart live | TBT | LCP | CLS | transferred |",
              "|---|---|---|---|---|---|---|"]
     for page, row in result["pages"].items():
@@ -226,7 +268,7 @@ def render(result: dict, baseline_label: str) -> list[str]:
         mark = " **heaviest**" if page == heaviest(result) else ""
         lines.append(
             f"| {Path(page).stem}{mark} | {_ms(o['visible_ms'])} / {_ms(b['visible_ms'])} | "
-            f"{_ms(o['live_ms'])} / {_ms(b['live_ms'])} | {o['tbt_ms']:,.0f} / {b['tbt_ms']:,.0f} ms | "
+            f"{_ms(o['live_ms'])}{_tap(o)} / {_ms(b['live_ms'])} | {o['tbt_ms']:,.0f} / {b['tbt_ms']:,.0f} ms | "
             f"{_ms(o['lcp_ms'])} / {_ms(b['lcp_ms'])} | {o['cls']:.3f} / {b['cls']:.3f} | "
             f"{o['bytes'] / 1000:,.0f} / {b['bytes'] / 1000:,.0f} kB |")
     lines += ["", "| target | measured | verdict |", "|---|---|---|"]

@@ -71,11 +71,11 @@ def test_every_page_renders_cleanly(browser, base, site, size):
     for path in pages_of(site):
         context, page, watcher = open_page(browser, base, path, size)
         charts = wait_for_charts(page)
-        marks = page.evaluate("""() => Array.from(document.querySelectorAll('.ds-chart__view svg'))
+        marks = page.evaluate("""() => Array.from(document.querySelectorAll('.ds-chart__live svg'))
             .map(svg => svg.querySelectorAll('.role-mark > *, .role-mark path').length)""")
         overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
         too_wide = page.evaluate("""() => Array.from(document.querySelectorAll('figure.ds-chart')).filter(f => {
-            const svg = f.querySelector('.ds-chart__view svg');
+            const svg = f.querySelector('.ds-chart__live svg');
             return svg && svg.getBoundingClientRect().width > f.getBoundingClientRect().width + 1; }).length""")
         page.screenshot(path=str(SHOTS / f"{path.replace('/', '__')}-{size}.png"), full_page=True,
                         timeout=120_000)  # the data page is long; a loaded machine is slow to paint it
@@ -124,7 +124,7 @@ CHAPTER_1 = "notebooks/01-state-venture-capitalist.html"
 def test_hovering_a_mark_shows_a_tooltip_with_its_value(browser, base):
     context, page, watcher = open_page(browser, base, CHAPTER_1)
     wait_for_charts(page)
-    bar = page.locator("figure.ds-chart .role-mark path").first
+    bar = page.locator("figure.ds-chart .ds-chart__live .role-mark path").first
     bar.hover()
     tip = page.locator(".ds-tooltip.ds-tooltip--visible")
     tip.wait_for(timeout=2000)
@@ -136,7 +136,7 @@ def test_hovering_a_mark_shows_a_tooltip_with_its_value(browser, base):
 def test_currency_toggle_changes_units(browser, base):
     context, page, _ = open_page(browser, base, CHAPTER_1)
     wait_for_charts(page)
-    texts = "() => Array.from(document.querySelectorAll('figure.ds-chart svg text')).map(t => t.textContent)"
+    texts = "() => Array.from(document.querySelectorAll('figure.ds-chart .ds-chart__live svg text')).map(t => t.textContent)"
     assert any(t.endswith("billion yuan") for t in page.evaluate(texts))
     page.locator("figure.ds-chart input[type=radio][value='US dollars']").first.check()
     page.wait_for_function(f"({texts})().some(t => t.endsWith('billion US dollars'))", timeout=2000)
@@ -196,7 +196,7 @@ def test_claim_links_lead_to_their_row_and_its_source(browser, base, site):
 def test_charts_follow_dark_mode(browser, base):
     context, page, _ = open_page(browser, base, CHAPTER_1)
     wait_for_charts(page)
-    label = "() => document.querySelector('figure.ds-chart svg .role-axis-label text').getAttribute('fill')"
+    label = "() => document.querySelector('figure.ds-chart .ds-chart__live svg .role-axis-label text').getAttribute('fill')"
     light = page.evaluate(label)
     page.evaluate("document.documentElement.setAttribute('data-theme', 'dark')")
     page.wait_for_function(f"({label})() !== {json.dumps(light)}", timeout=3000)
@@ -221,14 +221,20 @@ def test_keyboard_reaches_every_chart_control(browser, base, site):
         context.close()
 
 
-def test_without_javascript_every_chart_shows_its_static_image(browser, base, site):
+@pytest.mark.parametrize("size", list(SIZES))
+def test_without_javascript_every_chart_shows_its_static_picture(browser, base, site, size):
+    # phones: the picture drawn in the page; wider screens: the wide picture, loaded
     for path in pages_of(site):
-        context, page, _ = open_page(browser, base, path, java_script_enabled=False)
+        context, page, _ = open_page(browser, base, path, size, java_script_enabled=False)
         page.wait_for_load_state("load")
         figures = page.locator("figure.ds-chart").count()
-        images = page.evaluate("""() => Array.from(document.querySelectorAll('img.ds-chart__fallback'))
-            .filter(img => img.complete && img.naturalWidth > 0).length""")
-        assert images == figures, (path, figures, images)
+        shown = page.evaluate("""() => Array.from(document.querySelectorAll('.ds-chart__static')).filter(s => {
+            const on = Array.from(s.children).filter(p => p.getClientRects().length > 0);
+            if (on.length !== 1) return false;
+            const img = on[0].querySelector('img');
+            return img ? img.complete && img.naturalWidth > 0 : on[0].querySelectorAll('text').length > 0;
+          }).length""")
+        assert shown == figures, (path, figures, shown)
         context.close()
 
 
@@ -237,7 +243,7 @@ def test_scenario_slider_changes_the_displayed_value(browser, base):
     wait_for_charts(page)
     figure = page.locator("figure.ds-chart:has(input[type=range])").first
     slider = figure.locator("input[type=range]")
-    texts = "f => Array.from(f.querySelectorAll('svg text')).map(t => t.textContent).join('|')"
+    texts = "f => Array.from(f.querySelectorAll('.ds-chart__live svg text')).map(t => t.textContent).join('|')"
     before = figure.evaluate(texts)
     slider.fill(slider.get_attribute("max"))
     page.wait_for_function(f"([f, b]) => ({texts})(f) !== b", arg=[figure.element_handle(), before], timeout=2000)

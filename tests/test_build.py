@@ -58,8 +58,14 @@ def test_chart_page_has_chart_data_and_fallback(built_site):
     assert 'type="application/json" class="ds-chart__spec"' in page
     assert "cdn.jsdelivr" not in page and "vega-embed" not in page
     assert (site / "_charts" / "big-fund-phases.csv").read_text().startswith("label,")
-    for picture in ("big-fund-phases.svg", "big-fund-phases.w360.svg", "big-fund-phases.w640.svg"):
+    for picture in ("big-fund-phases.svg", "big-fund-phases.w640.svg"):
         assert (site / "_charts" / picture).read_text().startswith("<svg")
+    # the phone's picture is drawn in the page; its clip paths are the chart's own
+    narrow = re.search(r'<svg class="ds-chart__narrow marks" aria-hidden="true"[^>]*>.*?</svg>', page, re.S).group(0)
+    ids = re.findall(r'\bid="([^"]+)"', page)
+    assert len(ids) == len(set(ids))
+    assert all(i.startswith("big-fund-phases-") for i in re.findall(r'id="([^"]+)"', narrow))
+    assert all(ref[1:] in ids for ref in re.findall(r'url\((#[^)]+)\)', narrow))
     assert (site / "_charts" / "big-fund-phases.png").read_bytes().startswith(b"\x89PNG")
     inline = re.findall(r"<script(?![^>]*\bsrc=)(?![^>]*application/json)[^>]*>(.*?)</script>", page, re.S)
     assert not any("ds-chart" in block or "vega" in block for block in inline)

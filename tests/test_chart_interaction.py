@@ -50,8 +50,16 @@ def open_page(chromium, base, path, **options):
 
 
 def live(page, figure, timeout=8000):
+    """With a mouse, a chart goes live as it nears the viewport."""
     figure.scroll_into_view_if_needed()
     page.wait_for_function(LIVE, arg=figure.element_handle(), timeout=timeout)
+
+
+def tap(page, locator):
+    """A finger on the middle of the part of ``locator`` on screen."""
+    box, height = locator.bounding_box(), page.viewport_size["height"]
+    top, bottom = max(box["y"], 0), min(box["y"] + box["height"], height)
+    page.touchscreen.tap(box["x"] + box["width"] / 2, (top + bottom) / 2)
 
 
 def test_the_wheel_over_every_chart_scrolls_the_page(chromium, base, site):
@@ -94,22 +102,42 @@ def test_zoom_buttons_and_modifier_wheel_zoom_the_time_axis(chromium, base):
     context.close()
 
 
+def test_on_a_phone_charts_wait_for_a_touch_and_vega_is_fetched_ahead(chromium, base):
+    # A touch screen cannot hover: no chart runs Vega at load, but its file is fetched as a chart
+    # nears, so the first touch only has to run it.
+    context, page, watcher = open_page(chromium, base, "notebooks/05-open-models.html", **PHONE)
+    page.wait_for_load_state("networkidle")
+    assert page.evaluate("typeof window.vega") == "undefined"
+    states = page.evaluate("Array.from(document.querySelectorAll('figure.ds-chart')).map(f => f.dataset.state)")
+    assert states and set(states) == {"static"}
+    fetched = page.evaluate("""performance.getEntriesByType('resource')
+        .filter(r => r.name.endsWith('/vega.min.js')).map(r => r.initiatorType)""")
+    assert fetched == ["link"]  # a prefetch, not a script
+    assert watcher.problems() == []
+    context.close()
+
+
 def test_a_tap_on_a_mark_shows_its_tooltip_and_a_tap_elsewhere_hides_it(chromium, base, site):
+    # The first tap lands on the static picture: it makes the chart live and shows the tapped
+    # mark's tooltip; later taps are the live chart's own.
     SHOTS.mkdir(parents=True, exist_ok=True)
     context, page, watcher = open_page(chromium, base, "notebooks/05-open-models.html", **PHONE)
     figure = page.locator("figure#chart-open-model-releases")
-    live(page, figure)
-    mark = figure.locator(".ds-chart__live svg .mark-symbol.role-mark path").nth(3)
-    mark.evaluate("m => m.scrollIntoView({block: 'center'})")
-    box = mark.bounding_box()
-    page.touchscreen.tap(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
     tip = page.locator(".ds-tooltip.ds-tooltip--visible")
-    tip.wait_for(timeout=2000)
-    assert "Model" in tip.inner_text() and re.search(r"\d", tip.inner_text())
-    page.screenshot(path=str(SHOTS / "phone-tapped-tooltip.png"))
-    elsewhere = figure.locator(".ds-chart__keys-name").bounding_box()  # plain text beside the chart
-    page.touchscreen.tap(elsewhere["x"] + 5, elsewhere["y"] + 5)
-    tip.wait_for(state="hidden", timeout=2000)
+    texts = []
+    for picture in (".ds-chart__narrow", ".ds-chart__live svg"):
+        mark = figure.locator(f"{picture} .mark-symbol.role-mark path").nth(3)
+        mark.evaluate("m => m.scrollIntoView({block: 'center'})")
+        tap(page, mark)
+        tip.wait_for(timeout=8000)
+        texts.append(tip.inner_text())
+        assert figure.get_attribute("data-state") == "live"
+        assert "Model" in texts[-1] and re.search(r"\d", texts[-1])
+        if len(texts) == 1:
+            page.screenshot(path=str(SHOTS / "phone-tapped-tooltip.png"))
+        tap(page, figure.locator(".ds-chart__keys-name"))  # plain text beside the chart
+        tip.wait_for(state="hidden", timeout=2000)
+    assert texts[0] == texts[1]  # the same mark, in the picture and in the live chart
     assert watcher.problems() == []
     context.close()
 
@@ -224,7 +252,7 @@ def test_every_chart_labels_the_marks_its_title_names(chromium, base, site):
     assert any(t.startswith("DeepSeek-R1") for t in annotated["releases-vs-controls"])
 
 
-CONTRAST = """f => {
+CONTRAST = """(f, texts = '.ds-chart__live svg text') => {
   const rgb = c => (c.match(/[\\d.]+/g) || []).slice(0, 3).map(Number);
   const lum = c => { const [r, g, b] = rgb(c).map(v => { v /= 255;
       return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4; });
@@ -233,7 +261,7 @@ CONTRAST = """f => {
   while (node && /rgba\\(.*, 0\\)|transparent/.test(bg)) {
     bg = getComputedStyle(node).backgroundColor; node = node.parentElement; }
   const back = lum(bg);
-  return Array.from(f.querySelectorAll('.ds-chart__live svg text')).filter(t => t.textContent.trim()).map(t => {
+  return Array.from(f.querySelectorAll(texts)).filter(t => t.textContent.trim()).map(t => {
     const front = lum(getComputedStyle(t).fill);
     const ratio = (Math.max(front, back) + 0.05) / (Math.min(front, back) + 0.05);
     return [t.textContent.trim(), getComputedStyle(t).fill, bg, Math.round(ratio * 100) / 100];
@@ -267,6 +295,23 @@ def test_every_chart_text_is_legible_in_dark_mode(chromium, base, site):
                 page.screenshot(path=str(SHOTS / f"dark-{Path(path).stem}.png"))
             context.close()
     assert illegible == {}
+
+
+def test_a_phones_picture_is_legible_in_dark_mode_before_any_touch(chromium, base, site):
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    illegible, seen = {}, 0
+    for path in pages_with_charts(site):
+        context, page, _ = open_page(chromium, base, path, color_scheme="dark", **PHONE)
+        for figure in page.locator("figure.ds-chart").all():
+            assert figure.get_attribute("data-state") == "static"
+            found = figure.evaluate(f"f => ({CONTRAST})(f, '.ds-chart__narrow text')")
+            seen += figure.locator(".ds-chart__narrow text").count()
+            if found:
+                illegible[(path, figure.get_attribute("id"))] = found
+        if path == "notebooks/05-open-models.html":
+            page.screenshot(path=str(SHOTS / "phone-dark-static-05-open-models.png"))
+        context.close()
+    assert illegible == {} and seen > 500
 
 
 def test_every_embed_page_renders_alone_with_its_credit(chromium, base, site):
@@ -312,7 +357,7 @@ def test_png_and_svg_downloads_carry_title_and_source(chromium, base, site):
     context.close()
 
 
-OVERFLOW = """() => { const svg = document.documentElement; const vb = svg.viewBox.baseVal; const out = [];
+OVERFLOW = """(svg) => { svg = svg || document.documentElement; const vb = svg.viewBox.baseVal; const out = [];
   for (const t of svg.querySelectorAll('text')) { if (!t.textContent.trim()) continue;
     const b = t.getBBox(), m = t.getCTM(), p = svg.createSVGPoint();
     const corners = [[b.x, b.y], [b.x + b.width, b.y + b.height]].map(([x, y]) => {
@@ -323,16 +368,24 @@ OVERFLOW = """() => { const svg = document.documentElement; const vb = svg.viewB
 
 
 def test_no_text_of_any_static_svg_falls_outside_its_viewbox(chromium, base, site):
-    context = chromium.new_context()
+    # the files (wide pictures, downloads), then the phone's pictures drawn in the pages
+    context = chromium.new_context(**PHONE)
     page = context.new_page()
-    outside = {}
+    outside, narrow = {}, 0
     for path in sorted((site / "_charts").glob("*.svg")):
         page.goto(f"{base}/_charts/{path.name}")
         found = page.evaluate(OVERFLOW)
         if found:
             outside[path.name] = found
+    for path in pages_with_charts(site):
+        page.goto(f"{base}/{path}")
+        for svg in page.locator("svg.ds-chart__narrow").all():
+            narrow += 1
+            found = svg.evaluate(OVERFLOW)
+            if found:
+                outside[(path, svg.evaluate("s => s.closest('figure').id"))] = found
     context.close()
-    assert outside == {}
+    assert outside == {} and narrow >= 20
 
 
 @pytest.mark.parametrize("size", ["phone", "desktop"])
@@ -342,9 +395,10 @@ def test_the_live_view_replaces_the_picture_without_a_shift(chromium, base, site
         context, page, _ = open_page(chromium, base, path, **options)
         for figure in page.locator("figure.ds-chart").all():
             figure.scroll_into_view_if_needed()
-            page.wait_for_function("f => f.querySelector('.ds-chart__static img').complete",
-                                   arg=figure.element_handle())
+            page.wait_for_function("f => f.dataset.rendered === 'true'", arg=figure.element_handle())
             before = figure.locator(".ds-chart__view").bounding_box()["height"]
+            if size == "phone":  # a touch makes it live
+                tap(page, figure.locator(".ds-chart__view"))
             page.wait_for_function(LIVE, arg=figure.element_handle(), timeout=8000)
             after = figure.locator(".ds-chart__view").bounding_box()["height"]
             assert abs(after - before) <= 2, (path, figure.get_attribute("id"), before, after)

@@ -82,6 +82,31 @@ def test_download_credit_is_drawn_below_the_chart():
 
 # ------------------------------------------------------------------------------- the built site
 
+def test_a_picture_drawn_in_the_page_keeps_its_ids_to_itself():
+    from datastory.sphinx_ext.chart_nodes import inline_svg
+
+    svg = ('<?xml version="1.0"?>\n<svg xmlns="http://www.w3.org/2000/svg" class="marks" width="360" height="9">'
+           '<clipPath id="clip1"/><clipPath id="clip10"/><g clip-path="url(#clip1)"/><g clip-path="url(#clip10)"/>'
+           '<use href="#clip1"/></svg>')
+    out = inline_svg(svg, "h20-charge")
+    assert out.startswith('<svg class="ds-chart__narrow marks" aria-hidden="true" focusable="false" xmlns=')
+    assert re.findall(r'id="([^"]+)"', out) == ["h20-charge-clip1", "h20-charge-clip10"]
+    assert re.findall(r'#([\w-]+)', out) == ["h20-charge-clip1", "h20-charge-clip10", "h20-charge-clip1"]
+    assert "<?xml" not in out and out.count("class=") == 1
+
+
+def test_the_stylesheet_shows_one_picture_at_the_width_the_page_says():
+    from pathlib import Path
+
+    from datastory.chart_files import NARROW_BELOW
+    from datastory.sphinx_ext.chart_nodes import NARROW_MEDIA
+
+    css = (Path(charts.__file__).parent / "static" / "datastory.css").read_text(encoding="utf-8")
+    assert NARROW_MEDIA == f"(max-width: {NARROW_BELOW - 1}px)"
+    assert f"@media {NARROW_MEDIA} {{ .ds-chart__static .ds-chart__wide {{ display: none; }} }}" in css
+    assert f"@media (min-width: {NARROW_BELOW}px) {{ .ds-chart__static .ds-chart__narrow {{ display: none; }} }}" in css
+
+
 def test_every_chart_publishes_its_files_under_its_stable_id(site):
     ids = set()
     for page in [*(site / "notebooks").glob("*.html"), *(site / "book").glob("*.html")]:
@@ -90,7 +115,7 @@ def test_every_chart_publishes_its_files_under_its_stable_id(site):
         ids |= set(found)
     assert len(ids) >= 19
     for cid in ids:
-        for suffix in ("csv", "json", "svg", "png", "html", "w360.svg", "w640.svg"):
+        for suffix in ("csv", "json", "svg", "png", "html", "w640.svg"):
             assert (site / "_charts" / f"{cid}.{suffix}").is_file(), (cid, suffix)
     assert {p.name.split(".", 1)[0] for p in (site / "_charts").iterdir()} == ids  # no stale files
 

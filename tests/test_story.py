@@ -92,7 +92,8 @@ FIRST_SCREEN = """() => {
   const standfirst = [...document.querySelectorAll('p')]
     .find(p => p.children.length === 1 && p.firstElementChild.tagName === 'STRONG');
   if (!figure || !standfirst) return null;
-  const drawn = figure.querySelector('.ds-chart__view svg, .ds-chart__view canvas, img.ds-chart__fallback');
+  const drawn = [...figure.querySelectorAll('.ds-chart__view svg, .ds-chart__view canvas, .ds-chart__view img')]
+    .find(e => e.getClientRects().length > 0);  // the picture or live view this screen shows
   return {figureTop: figure.getBoundingClientRect().top, standfirstBottom: standfirst.getBoundingClientRect().bottom,
           drawnTop: drawn ? drawn.getBoundingClientRect().top : null, height: innerHeight};
 }"""
@@ -105,8 +106,7 @@ FIRST_SCREEN = """() => {
 def test_the_lead_chart_is_in_the_first_screen(chromium, base, page_path, size):
     context, page = _open(chromium, base, page_path, size)
     try:
-        page.wait_for_selector("figure.ds-chart .ds-chart__view svg, figure.ds-chart .ds-chart__view canvas",
-                               timeout=5000)
+        page.wait_for_selector("figure.ds-chart .ds-chart__view :is(svg, canvas, img):visible", timeout=5000)
         seen = page.evaluate(FIRST_SCREEN)
         SHOTS.mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(SHOTS / f"first-screen-{Path(page_path).stem}-{size}.png"))

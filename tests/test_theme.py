@@ -201,8 +201,8 @@ def test_every_page_holds_a_strict_csp_with_zero_violations(chromium, strict, si
             _charts_drawn(page)
         if page.locator(".ds-filter input").count():
             page.locator(".ds-filter input").first.fill("fund")
-        if page.locator("figure.ds-chart .role-mark path").count():
-            page.locator("figure.ds-chart .role-mark path").first.hover(force=True)  # tooltips draw too
+        if page.locator("figure.ds-chart .ds-chart__live .role-mark path").count():
+            page.locator("figure.ds-chart .ds-chart__live .role-mark path").first.hover(force=True)  # tooltips draw too
         found = page.evaluate("window.__csp") + console
         if found:
             violations[path] = found

@@ -28,6 +28,8 @@ CHART_DIR = "_charts"
 VEGA_JS = "vendor/vega-6.2.0/vega.min.js"
 INTERPRETER_JS = "vendor/vega-interpreter-2.3.2/vega-interpreter.js"
 CHART_JS = "datastory-charts.js"
+#: What a phone loads in place of a chart's wide picture, which it does not show.
+BLANK = "datastory-blank.svg"
 #: The one script a page with charts loads; it fetches vega when a chart is about to be seen.
 CHART_SCRIPT_ATTRS = {"data-vega": VEGA_JS, "data-interpreter": INTERPRETER_JS}
 #: Cell tags that widen a chart's figure (the theme styles the classes).
@@ -215,17 +217,38 @@ def _tools(vega: dict, rows: list[dict], cid: str) -> str:
     return f'<div class="ds-chart__tools">{"".join(parts)}</div>' if parts else ""
 
 
-def _picture(cid: str, root: str, sizes: dict[str, tuple[float, float]]) -> str:
-    (nw, nh), (ww, wh) = sizes["narrow"], sizes["wide"]
-    files = f"{root}{CHART_DIR}/{cid}"
-    return (f'<picture class="ds-chart__static">'
-            f'<source media="(max-width: {NARROW_BELOW - 1}px)" srcset="{files}.w{WIDTHS["narrow"]}.svg"'
-            f' width="{nw:g}" height="{nh:g}">'
-            f'<img class="ds-chart__fallback" src="{files}.w{WIDTHS["wide"]}.svg" width="{ww:g}" '
-            f'height="{wh:g}" alt="" decoding="async"></picture>')
+#: The static picture each viewport shows; datastory.css hides the other one with the same queries.
+NARROW_MEDIA = f"(max-width: {NARROW_BELOW - 1}px)"
+_SVG_OPEN = re.compile(r"^(?:<\?xml[^>]*>\s*)?<svg\b([^>]*)>")
+_SVG_ID = re.compile(r'\bid="([^"]+)"')
 
 
-def figure_html(bundle: dict, cid: str, root: str, source_links: str, sizes: dict, classes: str = "") -> str:
+def inline_svg(svg: str, cid: str) -> str:
+    """The phone's static SVG as markup in the page: its ids made the chart's own (the live view's
+    clip paths reuse Vega's ``clip1``...), hidden from assistive technology like the wide picture
+    (the figure's view carries the chart's name and description)."""
+    for name in set(_SVG_ID.findall(svg)):
+        svg = re.sub(rf'(\bid="|url\(#|href="#){re.escape(name)}(?=[")])', rf"\g<1>{cid}-{name}", svg)
+    svg = svg.strip()
+    head = _SVG_OPEN.match(svg)
+    attrs = re.sub(r'\sclass="([^"]*)"', "", head.group(1))
+    classes = " ".join(["ds-chart__narrow", *re.findall(r'\sclass="([^"]*)"', head.group(1))])
+    return f'<svg class="{classes}" aria-hidden="true" focusable="false"{attrs}>' + svg[head.end():]
+
+
+def _pictures(cid: str, root: str, pictures: dict[str, str]) -> str:
+    """The phone's picture drawn in the page itself: no image document to lay out, which costs a
+    phone far more than the same markup inline. The wider picture is an image (drawn inline too,
+    its hidden markup would slow the phone down again), which phones never fetch: where the narrow
+    picture shows, the image's source is a blank file shared by every chart."""
+    width, height = svg_size(pictures["wide"])
+    return (f'<div class="ds-chart__static" data-narrow-media="{NARROW_MEDIA}">{inline_svg(pictures["narrow"], cid)}'
+            f'<picture class="ds-chart__wide"><source media="{NARROW_MEDIA}" srcset="{root}_static/{BLANK}">'
+            f'<img src="{root}{CHART_DIR}/{cid}.w{WIDTHS["wide"]}.svg" width="{width:g}" height="{height:g}" alt="" '
+            f'decoding="async"></picture></div>')
+
+
+def figure_html(bundle: dict, cid: str, root: str, source_links: str, pictures: dict, classes: str = "") -> str:
     """The figure, the same in a chapter page and in the chart's embed page."""
     title, description = esc(bundle["title"]), esc(bundle["description"])
     rows = _rows(bundle)
@@ -234,7 +257,7 @@ def figure_html(bundle: dict, cid: str, root: str, source_links: str, sizes: dic
         f'<figure class="ds-chart{classes}" id="chart-{cid}" data-chart="{cid}" aria-label="{title}" '
         f'aria-describedby="chart-{cid}-desc">'
         f'<div class="ds-chart__view" role="img" aria-label="{title}. {description}">'
-        f'{_picture(cid, root, sizes)}</div>'
+        f'{_pictures(cid, root, pictures)}</div>'
         f'<div class="ds-chart__table" id="chart-{cid}-table" hidden></div>'
         f'{_controls(bundle["vega"], cid)}{_tools(bundle["vega"], rows, cid)}'
         f'<script type="application/json" class="ds-chart__spec">{_json_for_html(_live_spec(bundle["vega"]))}</script>'
@@ -288,11 +311,8 @@ def visit_chart_html(self, node: chart) -> None:
     credit = Credit(sources=list(dict.fromkeys(s["publisher"] for s in sources)), licence=ident.licence_data,
                     site=ident.title, page_url=page_url)
     renderer = Renderer(Path(app.doctreedir).parent / ".datastory-charts")
-    sizes = {}
-    for kind, width in WIDTHS.items():
-        svg = renderer.static(bundle["vega"], width)
-        sizes[kind] = svg_size(svg)
-        (out_dir / f"{cid}.w{width}.svg").write_text(svg, encoding="utf-8")
+    pictures = {kind: renderer.static(bundle["vega"], width) for kind, width in WIDTHS.items()}
+    (out_dir / f"{cid}.w{WIDTHS['wide']}.svg").write_text(pictures["wide"], encoding="utf-8")
     (out_dir / f"{cid}.svg").write_text(renderer.download_svg(bundle["vega"], credit), encoding="utf-8")
     (out_dir / f"{cid}.png").write_bytes(renderer.download_png(bundle["vega"], credit))
     (out_dir / f"{cid}.csv").write_text(bundle["csv"], encoding="utf-8")
@@ -304,16 +324,16 @@ def visit_chart_html(self, node: chart) -> None:
 
     links = ", ".join(f'<a href="{esc(s["url"])}">{esc(s["publisher"])}</a>' for s in sources)
     classes = "".join(f" {cls}" for tag, cls in FIGURE_TAGS.items() if tag in node.get("tags", []))
-    self.body.append(figure_html(bundle, cid, root, links, sizes, classes))
+    self.body.append(figure_html(bundle, cid, root, links, pictures, classes))
     (out_dir / f"{cid}.html").write_text(
-        embed_page(bundle, cid, links, sizes, ident, licence_url=LICENCE_URLS.get(ident.licence_data, ""),
+        embed_page(bundle, cid, links, pictures, ident, licence_url=LICENCE_URLS.get(ident.licence_data, ""),
                    page_href=f"../{page}#chart-{cid}", page_title=self.builder.env.titles[
                        self.builder.current_docname].astext()),
         encoding="utf-8")
     raise nodes.SkipNode
 
 
-def embed_page(bundle: dict, cid: str, links: str, sizes: dict, ident, *, licence_url: str, page_href: str,
+def embed_page(bundle: dict, cid: str, links: str, pictures: dict, ident, *, licence_url: str, page_href: str,
                page_title: str) -> str:
     """A standalone page with one chart, its credit and a link back: what an embed iframe shows."""
     licence = (f'<a href="{esc(licence_url)}" target="_blank" rel="license noopener">{esc(ident.licence_data)}</a>'
@@ -327,7 +347,7 @@ def embed_page(bundle: dict, cid: str, links: str, sizes: dict, ident, *, licenc
         f'<link rel="canonical" href="{esc(page_href)}">'
         '<link rel="stylesheet" href="../_static/datastory.css">'
         f'{script}</head><body class="ds-embed">'
-        + figure_html(bundle, cid, "../", links, sizes)
+        + figure_html(bundle, cid, "../", links, pictures)
         + f'<p class="ds-embed__credit">{esc(ident.title)} \u00b7 Licence: {licence} \u00b7 '
         f'<a href="{esc(page_href)}" target="_top">From \u201c{esc(page_title)}\u201d</a></p>'
         '</body></html>\n'

@@ -1,10 +1,16 @@
-/* Charts: a static picture at first paint, the live Vega view when the reader gets near it.
+/* Charts: a static picture at first paint, the live Vega view when the reader needs it.
  *
  * Each figure.ds-chart arrives with its static SVG (drawn at build time, at its final size),
  * its controls and tool buttons as plain HTML, and its compiled Vega spec as JSON data (no inline
  * code). Vega itself (about 150 kB gzipped) is fetched only when a chart is about to scroll into
- * view or is first touched; the live view is drawn at the width of the picture the browser chose
- * and replaces it without moving anything. A live chart has data-state="live".
+ * view; the live view is drawn at the width of the picture shown and replaces it without moving
+ * anything. A live chart has data-state="live".
+ *
+ * With a mouse, a chart nearing the viewport goes live when the page is idle, so hover tooltips
+ * are there when the pointer arrives. On a touch screen the picture already shows everything a
+ * finger can see, so Vega is only downloaded as the chart nears; it runs when the reader first
+ * touches the chart, its controls or its buttons (and a tap on a mark then shows that mark's
+ * tooltip). A phone's processor is not kept busy at load by charts nobody has touched.
  *
  * Safe interaction: the page scrolls under the wheel and the finger (zoom needs a modifier key,
  * a pinch or the +/- buttons); a tap shows a mark's tooltip and a tap elsewhere hides it; the
@@ -147,17 +153,25 @@
     return figure._dsPayload;
   }
 
-  /* The width of the static picture the browser chose: the live view is drawn at that width.
-     A notebook output has no choice of pictures: the view is drawn at the output's width (the
-     live view is built off the page, where the spec's container width would read as 0). */
+  /* The static picture this viewport shows: the phone's, drawn in the page, or the wide image. */
+  function narrowMedia(figure) {
+    var holder = figure.querySelector(".ds-chart__static");
+    return holder ? window.matchMedia(holder.getAttribute("data-narrow-media")) : null;
+  }
+  function shownPicture(figure) {
+    var media = narrowMedia(figure);
+    return media && figure.querySelector(media.matches ? ".ds-chart__narrow" : ".ds-chart__wide img");
+  }
+
+  /* The width of the static picture shown: the live view is drawn at that width. A notebook
+     output has no choice of pictures: the view is drawn at the output's width (the live view is
+     built off the page, where the spec's container width would read as 0). */
   function pictureWidth(figure) {
-    if (!figure.querySelector(".ds-chart__static")) {
+    var picture = shownPicture(figure);
+    if (!picture) {
       return Math.round(figure.querySelector(".ds-chart__view").getBoundingClientRect().width) || 640;
     }
-    var img = figure.querySelector(".ds-chart__static img");
-    var narrow = figure.querySelector(".ds-chart__static source");
-    if (narrow && window.matchMedia(narrow.getAttribute("media")).matches) { return Number(narrow.getAttribute("width")); }
-    return img ? Number(img.getAttribute("width")) : 640;
+    return Number(picture.getAttribute("width"));
   }
 
   function controlValue(input, initial) {
@@ -283,18 +297,40 @@
       holder.appendChild(live);
       figure.setAttribute("data-state", "live");
       figure.setAttribute("data-rendered", "true");
+      return figure;
     });
   }
 
   /* Live once: later calls wait for the same drawing. */
   function goLive(figure, state) {
     if (!figure._dsLive) {
-      figure._dsLive = loadVega().then(function () { return draw(figure, state); }).catch(function (error) {
-        figure.setAttribute("data-state", "error");
-        throw error;
-      });
+      figure._dsLive = loadVega().then(function () { return draw(figure, state); }).then(replayTap)
+        .catch(function (error) {
+          figure.setAttribute("data-state", "error");
+          throw error;
+        });
     }
     return figure._dsLive;
+  }
+
+  /* A tap that made a chart live lands on the live view once it is there: the tooltip of the
+     mark under the finger shows without a second tap. The point is kept relative to the chart,
+     so a page that moved meanwhile still hits the same mark. */
+  function rememberTap(figure, event) {
+    if (figure.getAttribute("data-state") === "live" || lastPointer === "mouse") { return; }
+    var box = figure.querySelector(".ds-chart__view").getBoundingClientRect();
+    figure._dsTap = { x: event.clientX - box.left, y: event.clientY - box.top };
+  }
+  function replayTap(figure) {
+    var tap = figure && figure._dsTap;
+    if (!tap) { return; }
+    figure._dsTap = null;
+    var box = figure.querySelector(".ds-chart__view").getBoundingClientRect();
+    var x = box.left + tap.x, y = box.top + tap.y;
+    var target = document.elementFromPoint(x, y);
+    if (target && target.closest(".ds-chart__live") && figure.contains(target)) {
+      target.dispatchEvent(new MouseEvent("click", { bubbles: true, clientX: x, clientY: y, view: window }));
+    }
   }
 
   function redraw(figure) {
@@ -361,8 +397,8 @@
 
   function embedCode(figure, link) {
     var src = new URL(link.getAttribute("href"), window.location.href).href;
-    var img = figure.querySelector(".ds-chart__static img");
-    var height = Math.round(Number(img ? img.getAttribute("height") : 400) + 160);
+    var picture = figure.querySelector(".ds-chart__wide img");
+    var height = Math.round(Number(picture ? picture.getAttribute("height") : 400) + 160);
     var title = figure.getAttribute("aria-label") || "";
     return '<iframe src="' + src + '" title="' + title.replace(/"/g, "&quot;") + '" width="100%" height="' +
       height + '" loading="lazy" frameborder="0"></iframe>';
@@ -405,9 +441,9 @@
 
   function wire(figure) {
     figure.setAttribute("data-state", "static");
-    var img = figure.querySelector(".ds-chart__static img");
+    var picture = shownPicture(figure);
     function shown() { figure.setAttribute("data-rendered", "true"); }
-    if (!img || img.complete) { shown(); } else { img.addEventListener("load", shown); }
+    if (!picture || picture.tagName !== "IMG" || picture.complete) { shown(); } else { picture.addEventListener("load", shown); }
 
     controls(figure).forEach(function (input) {
       input.addEventListener("input", function () {
@@ -445,9 +481,24 @@
     ["pointerdown", "focusin"].forEach(function (type) {
       view.addEventListener(type, function () { goLive(figure); }, { passive: true });
     });
+    view.addEventListener("click", function (event) { rememberTap(figure, event); });
   }
 
   /* ------------------------------------------------------------------ page */
+  /* A mouse (or trackpad) hovers: charts go live as they near. A touch screen cannot hover. */
+  var HOVERS = window.matchMedia("(hover: hover)").matches;
+  /* Vega's file, fetched at low priority into the cache so a first touch only has to run it. */
+  var prefetched = false;
+  function prefetchVega() {
+    if (prefetched || window.vega) { return; }
+    prefetched = true;
+    [VEGA_SRC, INTERPRETER_SRC].forEach(function (src) {
+      var link = document.createElement("link");
+      link.rel = "prefetch";
+      link.href = STATIC_BASE + src;
+      document.head.appendChild(link);
+    });
+  }
   var queue = [];
   function afterLoad(fn) {
     if (document.readyState === "complete") { fn(); } else { window.addEventListener("load", fn); }
@@ -486,18 +537,20 @@
     if ("IntersectionObserver" in window) {
       var near = new IntersectionObserver(function (entries) {
         entries.forEach(function (entry) {
-          if (entry.isIntersecting) { near.unobserve(entry.target); enqueue(entry.target); }
+          if (!entry.isIntersecting) { return; }
+          near.unobserve(entry.target);
+          if (HOVERS) { enqueue(entry.target); } else { afterLoad(prefetchVega); }
         });
       }, { rootMargin: "200px 0px" });
       figures.forEach(function (f) { near.observe(f); });
-    } else {
+    } else if (HOVERS) {
       figures.forEach(enqueue);
     }
     new MutationObserver(function () { figures.forEach(redraw); })
       .observe(document.documentElement, { attributes: true, attributeFilter: ["data-theme"] });
-    var media = figures.map(function (f) { return f.querySelector(".ds-chart__static source"); })[0];
+    var media = figures.map(narrowMedia).filter(Boolean)[0];
     if (media) {
-      window.matchMedia(media.getAttribute("media")).addEventListener("change", function () {
+      media.addEventListener("change", function () {
         figures.forEach(function (f) { if (f._dsView && pictureWidth(f) !== f._dsWidth) { redraw(f); } });
       });
     }
