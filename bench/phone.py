@@ -177,8 +177,8 @@ def _load(browser, base: str, page: str, kind: str) -> dict:
 def _tap_when_settled(tab, view) -> float:
     """Wait until the page has settled (3 s after the charts are visible and the largest paint),
     then tap the chart in the middle, as a reader would; the tap's time since navigation."""
-    tab.wait_for_function(f"performance.now() >= Math.max(window.__phone.visible, window.__phone.lcp || 0) + {SETTLE_MS}",
-                          timeout=GIVE_UP_MS, polling=100)
+    settled = f"Math.max(window.__phone.visible, window.__phone.lcp || 0) + {SETTLE_MS}"
+    tab.wait_for_function(f"performance.now() >= {settled}", timeout=GIVE_UP_MS, polling=100)
     view.scroll_into_view_if_needed()
     box = view.bounding_box()
     top, bottom = max(box["y"], 0), min(box["y"] + box["height"], VIEWPORT["height"])  # the part on screen

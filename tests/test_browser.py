@@ -136,7 +136,8 @@ def test_hovering_a_mark_shows_a_tooltip_with_its_value(browser, base):
 def test_currency_toggle_changes_units(browser, base):
     context, page, _ = open_page(browser, base, CHAPTER_1)
     wait_for_charts(page)
-    texts = "() => Array.from(document.querySelectorAll('figure.ds-chart .ds-chart__live svg text')).map(t => t.textContent)"
+    texts = ("() => Array.from(document.querySelectorAll('figure.ds-chart .ds-chart__live svg text'))"
+             ".map(t => t.textContent)")
     assert any(t.endswith("billion yuan") for t in page.evaluate(texts))
     page.locator("figure.ds-chart input[type=radio][value='US dollars']").first.check()
     page.wait_for_function(f"({texts})().some(t => t.endsWith('billion US dollars'))", timeout=2000)
@@ -196,7 +197,8 @@ def test_claim_links_lead_to_their_row_and_its_source(browser, base, site):
 def test_charts_follow_dark_mode(browser, base):
     context, page, _ = open_page(browser, base, CHAPTER_1)
     wait_for_charts(page)
-    label = "() => document.querySelector('figure.ds-chart .ds-chart__live svg .role-axis-label text').getAttribute('fill')"
+    label = ("() => document.querySelector('figure.ds-chart .ds-chart__live svg .role-axis-label text')"
+             ".getAttribute('fill')")
     light = page.evaluate(label)
     page.evaluate("document.documentElement.setAttribute('data-theme', 'dark')")
     page.wait_for_function(f"({label})() !== {json.dumps(light)}", timeout=3000)
