@@ -208,15 +208,22 @@ def measure_phone(sites: dict[str, Path], page_bytes: dict, runs: int, progress:
 
 
 def scale_run(sizes: list[int], work: Path, logs: Path, progress: Progress) -> list[dict]:
+    """One cold build per size; a failed build is a row saying why (the other phases' results stand)."""
     rows = []
     for n in sizes:
         root = synthetic.make_book(work / f"SYNTHETIC-{n}", n)
-        result = builds.run_build("ours", root, logs / f"SYNTHETIC-{n}.log")
+        try:
+            result = builds.run_build("ours", root, logs / f"SYNTHETIC-{n}.log")
+        except builds.BuildFailed as error:
+            rows.append({"notebooks": n, "charts": 3 * n, "failed": str(error).splitlines()[-1]})
+            progress.step(f"SYNTHETIC scale run, {n} notebooks x 3 charts: FAILED ({rows[-1]['failed']})")
+            continue
+        finally:
+            shutil.rmtree(root, ignore_errors=True)
         rows.append({"notebooks": n, "charts": 3 * n, **result.as_dict()})
         progress.step(f"SYNTHETIC scale run, {n} notebooks x 3 charts: {result.wall:.1f} s "
                       f"({result.wall / n:.2f} s/notebook, {result.executed} executed, {result.kernels} at a time, "
                       f"CPU {result.utilisation:.2f} cores)")
-        shutil.rmtree(root, ignore_errors=True)
     return rows
 
 
@@ -412,6 +419,9 @@ def render(results: dict) -> str:
                   "| notebooks | charts | build | s / notebook | execution (sum over kernels) | kernels at a time | "
                   "CPU (user+sys)/wall |", "|---|---|---|---|---|---|---|"]
         for row in s:
+            if "failed" in row:
+                lines.append(f"| {row['notebooks']} | {row['charts']} | failed: {row['failed']} | | | | |")
+                continue
             lines.append(f"| {row['notebooks']} | {row['charts']} | {row['wall']:.1f} s | "
                          f"{row['wall'] / row['notebooks']:.2f} | {row['exec_seconds']:.1f} s | {row['kernels']} | "
                          f"{row['utilisation']:.2f} |")

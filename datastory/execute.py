@@ -31,6 +31,9 @@ DEPENDENCIES = "dependencies"
 MARKER = "# Build inputs of this notebook"
 #: The kernel's own notice that it talks over local TCP is not news on every build.
 KERNEL_ARGS = ["--IPKernelApp.log_level=ERROR"]
+#: Kernels started side by side now and then die before answering (their ports can collide); a
+#: chapter gets this many starts before its build fails.
+KERNEL_STARTS = 2
 
 
 @dataclass(frozen=True)
@@ -161,8 +164,17 @@ def run(chapter: Chapter, timeout: int) -> tuple[str, dict, list[str], float]:
     text = keyed_text(chapter)
     notebook = read_notebook(text)
     notebook.cells.append(nbformat.v4.new_code_cell(REPORT_CODE))
-    result = single_nb_execution(notebook, cwd=str(chapter.source.parent), timeout=timeout, allow_errors=False,
-                                 extra_arguments=KERNEL_ARGS)
+    for attempt in range(1, KERNEL_STARTS + 1):
+        try:
+            result = single_nb_execution(notebook, cwd=str(chapter.source.parent), timeout=timeout,
+                                         allow_errors=False, extra_arguments=KERNEL_ARGS)
+            break
+        except RuntimeError as error:  # nbclient: the kernel died before it answered
+            if attempt == KERNEL_STARTS:
+                raise ExecutionFailed(
+                    f"{chapter.source.relative_to(chapter.root)}: the Python kernel did not start ({error}), "
+                    f"{KERNEL_STARTS} times; the notebook itself never ran. Check that ipykernel is installed "
+                    "in this environment and that the machine has memory to spare, then build again.") from None
     if result.err is not None:
         raise ExecutionFailed(_locate_error(chapter, notebook, text))
     report = notebook.cells.pop()

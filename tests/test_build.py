@@ -72,6 +72,28 @@ def test_chart_page_has_chart_data_and_fallback(built_site):
     assert not (site / "reports").exists()
 
 
+def test_a_kernel_that_will_not_start_is_tried_again_then_named(tmp_path, monkeypatch):
+    from jupyter_cache.executors import utils
+
+    from datastory import execute
+
+    starts = []
+
+    def dies(*args, **kwargs):
+        starts.append(1)
+        raise RuntimeError("Kernel died before replying to kernel_info")
+
+    monkeypatch.setattr(utils, "single_nb_execution", dies)
+    (tmp_path / "notebooks").mkdir()
+    source = tmp_path / "notebooks" / "chapter.md"
+    source.write_text(JUPYTEXT_HEADER + "\n# A chapter\n\n```{code-cell} ipython3\n1 + 1\n```\n", encoding="utf-8")
+    with pytest.raises(execute.ExecutionFailed) as failed:
+        execute.run(execute.Chapter(tmp_path, source, tmp_path / "cache"), timeout=5)
+    assert len(starts) == execute.KERNEL_STARTS == 2
+    assert str(failed.value).startswith("notebooks/chapter.md: the Python kernel did not start (Kernel died")
+    assert "the notebook itself never ran" in str(failed.value)
+
+
 def test_failing_cell_fails_the_build_and_names_notebook_and_cell(tmp_path, built_site):
     root = copy_repo(tmp_path / "repo", cache_from=built_site)
     notebook = root / "notebooks" / "01-state-venture-capitalist.md"
