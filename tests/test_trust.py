@@ -61,9 +61,10 @@ def test_hostile_text_shows_as_text_and_nothing_runs(hostile_site, chromium):
         page.wait_for_function("() => document.querySelector('figure.ds-chart[data-state=\"live\"]')", timeout=8000)
         caption = page.locator("figure.ds-chart figcaption").text_content()
         assert HOSTILE in caption
-        label = page.locator("figure.ds-chart svg text", has_text="<script>alert(1)").first
-        assert label.text_content().startswith("Big Fund <script>alert(1)")  # long labels end in an ellipsis
-        page.locator("figure.ds-chart .role-mark path").first.hover()
+        for picture in ("ds-chart__live svg", "ds-chart__narrow"):  # the live chart, the phone's inline picture
+            label = page.locator(f"figure.ds-chart .{picture} text", has_text="<script>alert(1)").first
+            assert label.text_content().startswith("Big Fund <script>alert(1)")  # long labels end in an ellipsis
+        page.locator("figure.ds-chart .ds-chart__live .role-mark path").first.hover()
         tip = page.locator(".ds-tooltip--visible")
         tip.wait_for(timeout=2000)
         assert HOSTILE in tip.text_content()
@@ -74,6 +75,8 @@ def test_hostile_text_shows_as_text_and_nothing_runs(hostile_site, chromium):
     for path in (hostile_site / "_charts").glob("big-fund-phases*.svg"):  # static pictures and download
         svg = path.read_text(encoding="utf-8")
         assert "&lt;script&gt;alert(1)" in svg and "<script>" not in svg, path.name
+    page_html = (hostile_site / "notebooks" / "01-state-venture-capitalist.html").read_text(encoding="utf-8")
+    assert "<script>alert(1)" not in page_html and "&lt;script&gt;alert(1)" in page_html
 
 
 def test_charts_render_under_content_security_policy_script_src_self(built_site, chromium):
@@ -86,7 +89,7 @@ def test_charts_render_under_content_security_policy_script_src_self(built_site,
         page.on("console", lambda m: blocked.append(m.text) if "Content Security Policy" in m.text else None)
         page.goto(f"{base}/notebooks/01-state-venture-capitalist.html")
         page.wait_for_function("() => document.querySelector('figure.ds-chart[data-state=\"live\"]')", timeout=8000)
-        page.locator("figure.ds-chart .role-mark path").first.hover()
+        page.locator("figure.ds-chart .ds-chart__live .role-mark path").first.hover()
         page.locator(".ds-tooltip--visible").wait_for(timeout=2000)
         assert not any("eval" in message for message in blocked)  # vega runs without eval
         assert all("inline" in message for message in blocked)  # only the theme's inline blocks
