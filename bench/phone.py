@@ -38,7 +38,7 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from datastory.serve import CHROMIUM, CHROMIUM_ARGS, serve
+from datastory.serve import CHROMIUM, CHROMIUM_ARGS, serve, tap
 
 CPU_SLOWDOWN = 4
 NETWORK = {"offline": False, "latency": 150, "downloadThroughput": 1_600_000 / 8,
@@ -180,10 +180,8 @@ def _tap_when_settled(tab, view) -> float:
     settled = f"Math.max(window.__phone.visible, window.__phone.lcp || 0) + {SETTLE_MS}"
     tab.wait_for_function(f"performance.now() >= {settled}", timeout=GIVE_UP_MS, polling=100)
     view.scroll_into_view_if_needed()
-    box = view.bounding_box()
-    top, bottom = max(box["y"], 0), min(box["y"] + box["height"], VIEWPORT["height"])  # the part on screen
     at = tab.evaluate("performance.now()")
-    tab.touchscreen.tap(box["x"] + box["width"] / 2, (top + bottom) / 2)
+    tap(tab, view)
     return at
 
 

@@ -90,6 +90,14 @@ def _cancelled_picture(request) -> bool:
     return request.resource_type == "image" and request.failure == "net::ERR_ABORTED"
 
 
+def tap(page, locator) -> None:
+    """A finger on the middle of the part of ``locator`` that is on screen (a tall chart's centre
+    may be below the fold)."""
+    box, height = locator.bounding_box(), page.viewport_size["height"]
+    top, bottom = max(box["y"], 0), min(box["y"] + box["height"], height)
+    page.touchscreen.tap(box["x"] + box["width"] / 2, (top + bottom) / 2)
+
+
 class Watcher:
     """Records console errors and warnings, failed requests, and requests to any other host (aborted)."""
 

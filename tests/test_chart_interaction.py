@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pytest
 
-from datastory.serve import Watcher
+from datastory.serve import Watcher, tap
 
 pytestmark = pytest.mark.browser
 SHOTS = Path(__file__).resolve().parent.parent / "test-output" / "screenshots"
@@ -53,13 +53,6 @@ def live(page, figure, timeout=8000):
     """With a mouse, a chart goes live as it nears the viewport."""
     figure.scroll_into_view_if_needed()
     page.wait_for_function(LIVE, arg=figure.element_handle(), timeout=timeout)
-
-
-def tap(page, locator):
-    """A finger on the middle of the part of ``locator`` on screen."""
-    box, height = locator.bounding_box(), page.viewport_size["height"]
-    top, bottom = max(box["y"], 0), min(box["y"] + box["height"], height)
-    page.touchscreen.tap(box["x"] + box["width"] / 2, (top + bottom) / 2)
 
 
 def test_the_wheel_over_every_chart_scrolls_the_page(chromium, base, site):

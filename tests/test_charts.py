@@ -107,6 +107,25 @@ def test_the_stylesheet_shows_one_picture_at_the_width_the_page_says():
     assert f"@media (min-width: {NARROW_BELOW}px) {{ .ds-chart__static .ds-chart__narrow {{ display: none; }} }}" in css
 
 
+def test_the_phones_picture_takes_the_same_dark_colours_as_the_live_chart():
+    # the live chart is darkened by datastory-charts.js (DARK), the inline picture by CSS: one mapping
+    from pathlib import Path
+
+    static = Path(charts.__file__).parent / "static"
+    js = (static / "datastory-charts.js").read_text(encoding="utf-8")
+    consts = dict(re.findall(r'\b(TEXT|MUTED|DARK_TEXT|DARK_MUTED) = "(#[0-9a-f]{6})"', js))
+    dark_grid = re.search(r'gridColor: "(#[0-9a-f]{6})"', js).group(1)
+    light_grid = charts.theme()["config"]["axis"]["gridColor"]
+    css = (static / "datastory.css").read_text(encoding="utf-8")
+    rule = r'html\[data-theme="dark"\] \.ds-chart__narrow \[(fill|stroke)="(#\w+)"\] \{ \1: (#\w+); \}'
+    rules = re.findall(rule, css)
+    assert (consts["TEXT"], consts["MUTED"]) == (charts.TEXT, charts.MUTED)
+    assert {(attr, light): dark for attr, light, dark in rules} == {
+        ("fill", charts.TEXT): consts["DARK_TEXT"], ("fill", charts.MUTED): consts["DARK_MUTED"],
+        ("stroke", charts.TEXT): consts["DARK_TEXT"], ("stroke", charts.MUTED): consts["DARK_MUTED"],
+        ("stroke", light_grid): dark_grid}
+
+
 def test_every_chart_publishes_its_files_under_its_stable_id(site):
     ids = set()
     for page in [*(site / "notebooks").glob("*.html"), *(site / "book").glob("*.html")]:

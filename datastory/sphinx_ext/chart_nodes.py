@@ -221,15 +221,15 @@ def _tools(vega: dict, rows: list[dict], cid: str) -> str:
 NARROW_MEDIA = f"(max-width: {NARROW_BELOW - 1}px)"
 _SVG_OPEN = re.compile(r"^(?:<\?xml[^>]*>\s*)?<svg\b([^>]*)>")
 _SVG_ID = re.compile(r'\bid="([^"]+)"')
+_SVG_REF = re.compile(r'(\bid="|url\(#|href="#)([^")]+)(?=[")])')  # an id, or a reference to one
 
 
 def inline_svg(svg: str, cid: str) -> str:
     """The phone's static SVG as markup in the page: its ids made the chart's own (the live view's
     clip paths reuse Vega's ``clip1``...), hidden from assistive technology like the wide picture
     (the figure's view carries the chart's name and description)."""
-    for name in set(_SVG_ID.findall(svg)):
-        svg = re.sub(rf'(\bid="|url\(#|href="#){re.escape(name)}(?=[")])', rf"\g<1>{cid}-{name}", svg)
-    svg = svg.strip()
+    ids = set(_SVG_ID.findall(svg))
+    svg = _SVG_REF.sub(lambda m: f"{m[1]}{cid}-{m[2]}" if m[2] in ids else m[0], svg).strip()
     head = _SVG_OPEN.match(svg)
     attrs = re.sub(r'\sclass="([^"]*)"', "", head.group(1))
     classes = " ".join(["ds-chart__narrow", *re.findall(r'\sclass="([^"]*)"', head.group(1))])
@@ -238,8 +238,8 @@ def inline_svg(svg: str, cid: str) -> str:
 
 def _pictures(cid: str, root: str, pictures: dict[str, str]) -> str:
     """The phone's picture drawn in the page itself: no image document to lay out, which costs a
-    phone far more than the same markup inline. The wider picture is an image (drawn inline too,
-    its hidden markup would slow the phone down again), which phones never fetch: where the narrow
+    phone far more than the same markup inline. The wider picture stays an image (inline and
+    hidden, its markup would cost the phone again), which phones never fetch: where the narrow
     picture shows, the image's source is a blank file shared by every chart."""
     width, height = svg_size(pictures["wide"])
     return (f'<div class="ds-chart__static" data-narrow-media="{NARROW_MEDIA}">{inline_svg(pictures["narrow"], cid)}'
