@@ -84,10 +84,11 @@ def serve(site: Path, headers: dict[str, str] | None = None, gzip: bool = False)
         process.wait()
 
 
-def _cancelled_picture(request) -> bool:
-    """An image the page stopped wanting (a static chart hidden when its live view replaced it):
-    the browser cancels the load, which is not a broken file (a missing one is a 404, counted)."""
-    return request.resource_type == "image" and request.failure == "net::ERR_ABORTED"
+def _cancelled(request) -> bool:
+    """A load the browser gave up because nothing wanted it any more: a static chart hidden when its
+    live view replaced it, or a favicon still on its way when the test moved to the next page. That
+    is not a broken file: a missing one is a 404, counted on its response."""
+    return request.failure == "net::ERR_ABORTED"
 
 
 def tap(page, locator) -> None:
@@ -107,7 +108,7 @@ class Watcher:
                 else None)
         page.on("pageerror", lambda e: self.console.append(f"pageerror: {e}"))
         page.on("requestfailed", lambda r: self.failed.append(r.url) if r.url.startswith(base)
-                and not _cancelled_picture(r) else None)
+                and not _cancelled(r) else None)
         page.on("response", lambda r: self.failed.append(f"{r.status} {r.url}") if r.status >= 400 else None)
 
         def route(request_route):

@@ -252,3 +252,24 @@ def test_scenario_slider_changes_the_displayed_value(browser, base):
     assert figure.evaluate(texts) != before
     assert watcher.problems() == []
     context.close()
+
+
+def test_the_watcher_counts_broken_files_but_not_loads_the_page_gave_up(browser, tmp_path):
+    """Every browser test trusts Watcher: a missing file must count, a favicon cancelled because the
+    test went on to the next page must not (a real CI run once failed on exactly that)."""
+    from datastory.serve import serve
+
+    (tmp_path / "one.html").write_text('<!doctype html><link rel="icon" href="icon.svg"><img src="gone.png">')
+    (tmp_path / "two.html").write_text("<!doctype html><p>two</p>")
+    (tmp_path / "icon.svg").write_text('<svg xmlns="http://www.w3.org/2000/svg"/>')
+    with serve(tmp_path) as base:
+        page = browser.new_page()
+        watcher = Watcher(page, base)
+        held = []
+        page.route("**/icon.svg", lambda route: held.append(route))  # held: it never arrives on this page
+        page.goto(f"{base}/one.html")
+        page.wait_for_function("() => document.images[0].complete")
+        page.goto(f"{base}/two.html")
+        assert len(held) == 1
+        assert [p for p in watcher.problems() if p.startswith("failed")] == [f"failed: 404 {base}/gone.png"]
+        page.close()
