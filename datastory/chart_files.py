@@ -18,6 +18,7 @@ import hashlib
 import html
 import json
 import re
+import textwrap
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -59,16 +60,64 @@ def sized(vega: dict, width: int) -> dict:
     return spec
 
 
+#: Width (px) of an average character of a 12 px legend label in the widest font (DejaVu Sans).
+LABEL_CHAR_PX = 7.2
+
+
+def _field_values(vega: dict, field: str) -> set[str]:
+    return {value for data in vega.get("data", []) for row in data.get("values", [])
+            if isinstance(row, dict) and isinstance(value := row.get(field), str)}
+
+
+def legend_texts(vega: dict, legend: dict) -> set[str]:
+    """The texts a legend can show: its scales' listed domains, or the values of the fields a
+    data-driven domain reads in the spec's inline data."""
+    scales = {scale["name"]: scale for scale in vega.get("scales", [])}
+    texts = set()
+    for channel in ("fill", "stroke", "shape", "size", "opacity", "strokeDash", "strokeWidth"):
+        domain = scales.get(legend.get(channel), {}).get("domain")
+        if isinstance(domain, list):
+            texts.update(str(value) for value in domain)
+        elif isinstance(domain, dict):
+            refs = [domain] if "field" in domain else domain.get("fields", [])
+            for ref in refs:
+                field = ref.get("field") if isinstance(ref, dict) else ref
+                if isinstance(field, str):
+                    texts.update(_field_values(vega, field))
+    return texts
+
+
+def _legends_wrapped(vega: dict, chars: int) -> list[dict]:
+    """Legends whose long labels break onto lines of at most ``chars`` characters.
+
+    A legend starts at the plot's left edge, so on a phone a long label would end in an ellipsis,
+    and two labels that differ only at the end ("Planned spending on AI", "... on AI data centres")
+    would read the same. The breaks are worked out here, for the labels the legend can show, and
+    looked up by the label's text (a legend with its own label expression keeps it).
+    """
+    legends = copy.deepcopy(vega["legends"])
+    for legend in legends:
+        update = legend.setdefault("encode", {}).setdefault("labels", {}).setdefault("update", {})
+        lines = {text: textwrap.wrap(text, chars, break_long_words=False)
+                 for text in sorted(legend_texts(vega, legend)) if len(text) > chars}
+        if lines and "text" not in update:
+            update["text"] = {"signal": f"{json.dumps(lines, ensure_ascii=False)}[datum.label] || datum.label"}
+    return legends
+
+
 def width_overrides(vega: dict, width: int) -> dict:
-    """What changes with the width: the title wrapped to fit, legend labels cut to fit.
+    """What changes with the width: the title and long legend labels wrapped to fit.
 
     The page ships these for each picture width, and the script applies them to the live spec.
     """
     config = vega.get("config", {})
-    legend = {**config.get("legend", {}), "labelLimit": min(220, int(width * 0.45))}
+    label_limit = min(220, int(width * 0.45))
+    legend = {**config.get("legend", {}), "labelLimit": label_limit}
     if width < NARROW_BELOW:  # on a phone, several legends stack instead of standing side by side
         legend["layout"] = {side: {"direction": "vertical", "anchor": "start"} for side in ("top", "bottom")}
     out = {"config": {**config, "legend": legend}}
+    if vega.get("legends"):
+        out["legends"] = _legends_wrapped(vega, int(label_limit // LABEL_CHAR_PX))
     title = vega.get("title")
     if isinstance(title, dict):
         chars, sub_chars = title_chars(width)

@@ -4,7 +4,7 @@ The page scrolls under the wheel over every chart; a tap on a phone shows a mark
 tap elsewhere hides it; a share link restores a chart's state; the state survives a light/dark
 switch; every chart labels the marks its title names, and every text in it is legible in dark
 mode; each embed page stands alone with its credit; the downloads carry title and source; no
-static picture's text falls outside it; the live view replaces the picture without a shift.
+static picture's text falls outside it or ends in an ellipsis; the live view replaces the picture without a shift.
 Screenshots go to test-output/screenshots/.
 """
 
@@ -352,6 +352,7 @@ def test_png_and_svg_downloads_carry_title_and_source(chromium, base, site):
 
 OVERFLOW = """(svg) => { svg = svg || document.documentElement; const vb = svg.viewBox.baseVal; const out = [];
   for (const t of svg.querySelectorAll('text')) { if (!t.textContent.trim()) continue;
+    if (t.textContent.includes('\u2026')) { out.push('cut short: ' + t.textContent); continue; }
     const b = t.getBBox(), m = t.getCTM(), p = svg.createSVGPoint();
     const corners = [[b.x, b.y], [b.x + b.width, b.y + b.height]].map(([x, y]) => {
       p.x = x; p.y = y; return p.matrixTransform(m); });
@@ -360,7 +361,7 @@ OVERFLOW = """(svg) => { svg = svg || document.documentElement; const vb = svg.v
   return out; }"""
 
 
-def test_no_text_of_any_static_svg_falls_outside_its_viewbox(chromium, base, site):
+def test_no_text_of_any_static_svg_falls_outside_its_viewbox_or_is_cut_short(chromium, base, site):
     # the files (wide pictures, downloads), then the phone's pictures drawn in the pages
     context = chromium.new_context(**PHONE)
     page = context.new_page()

@@ -8,10 +8,11 @@ import re
 import altair as alt
 import pandas as pd
 import pytest
+import vl_convert as vlc
 from conftest import copy_repo, run_build
 
 from datastory import charts
-from datastory.chart_files import Credit, with_credit
+from datastory.chart_files import LABEL_CHAR_PX, WIDTHS, Credit, width_overrides, with_credit
 from datastory.charts import wrap
 
 SYNTHETIC = pd.DataFrame({
@@ -68,6 +69,19 @@ def test_annotations_come_from_the_charts_own_table():
     assert len(named) == 5 and len(set(named)) == 5
     svg = bundle["svg"]
     assert "A period" in svg and ">2.5<" in svg and ">344<" in svg
+
+
+def test_long_legend_labels_break_onto_lines_instead_of_ending_in_an_ellipsis():
+    long = "Planned spending on AI data centres, three years \u00f7 3 (our arithmetic)"
+    frame = SYNTHETIC.assign(group=["Planned spending on AI", long, "Planned spending on AI"])
+    vega = vlc.vegalite_to_vega(chart_spec(alt.Chart(frame).mark_point().encode(x="value:Q", color="group:N")))
+    for width in WIDTHS.values():
+        (legend,) = width_overrides(vega, width)["legends"]
+        expression = legend["encode"]["labels"]["update"]["text"]["signal"]
+        lines = json.loads(expression.split("[datum.label]")[0])
+        assert list(lines) == [long]  # the short label is left alone
+        assert " ".join(lines[long]) == long and len(lines[long]) >= 2
+        assert max(map(len, lines[long])) * LABEL_CHAR_PX <= min(220, width * 0.45)
 
 
 def test_download_credit_is_drawn_below_the_chart():

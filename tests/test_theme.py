@@ -276,6 +276,24 @@ def test_body_text_is_set_in_a_60_to_75_character_measure(chromium, strict):
 
 
 @pytest.mark.browser
+def test_a_chart_and_its_controls_speak_the_sans_of_the_graphic_not_the_prose_serif(chromium, strict):
+    context = _context(chromium, width=375, height=812)
+    page = context.new_page()
+    page.goto(f"{strict}/notebooks/04-compute.html")
+    fonts = page.evaluate("""() => {
+        const family = el => getComputedStyle(el).fontFamily;
+        const chart = document.querySelector('figure.ds-chart');
+        return {prose: family(document.querySelector('main section > p')),
+                caption: family(chart.querySelector('figcaption')),
+                inside: [...chart.querySelectorAll('button, label, summary, a, table')].map(family)};
+    }""")
+    context.close()
+    assert "serif" in fonts["prose"] and fonts["caption"] != fonts["prose"]
+    assert len(fonts["inside"]) >= 8
+    assert set(fonts["inside"]) == {fonts["caption"]}, fonts["inside"]
+
+
+@pytest.mark.browser
 def test_figures_break_out_to_page_and_screen_width(chromium, strict):
     context = _context(chromium)
     page = context.new_page()
