@@ -155,20 +155,23 @@ class Credit:
     site: str
     page_url: str
 
-    def lines(self, width: float) -> list[str]:
+    def lines(self, width: float) -> list[tuple[str, str]]:
+        """The credit's lines at ``width`` px, each with its colour: the source sentence in the
+        text colour however many lines it wraps to, reuse terms and the address muted."""
         chars = max(30, int(width // 7.2))
-        source = "Source: " + "; ".join(self.sources) if self.sources else ""
-        credit = " · ".join(part for part in (self.site, f"Licence: {self.licence}") if part)
-        lines = []
-        for text in (source, credit):
-            wrapped = wrap(text, chars) if text else []
-            lines += [wrapped] if isinstance(wrapped, str) else wrapped
+
+        def wrapped(text: str) -> list[str]:
+            lines = wrap(text, chars) if text else []
+            return [lines] if isinstance(lines, str) else lines
+
+        source = wrapped("Source: " + "; ".join(self.sources) if self.sources else "")
+        reuse = wrapped(" · ".join(part for part in (self.site, f"Licence: {self.licence}") if part))
         url = self.page_url
         while len(url) > chars:  # an address has no spaces: break it after a slash
             cut = url.rfind("/", 0, chars) + 1 or chars
-            lines.append(url[:cut])
+            reuse.append(url[:cut])
             url = url[cut:]
-        return lines + [url] if url else lines
+        return [(line, TEXT) for line in source] + [(line, MUTED) for line in reuse + ([url] if url else [])]
 
 
 def with_credit(svg: str, credit: Credit) -> str:
@@ -179,8 +182,8 @@ def with_credit(svg: str, credit: Credit) -> str:
     total = height + extra
     texts = "".join(
         f'<text x="6" y="{height + 6 + CREDIT_LINE * (i + 1) - 4:g}" font-size="{CREDIT_SIZE}" '
-        f'fill="{TEXT if i == 0 else MUTED}">{html.escape(line)}</text>'
-        for i, line in enumerate(lines)
+        f'fill="{colour}">{html.escape(line)}</text>'
+        for i, (line, colour) in enumerate(lines)
     )
     head = _SIZE.search(svg)
     opened = (f'<svg{head.group(1)} width="{width:g}" height="{total:g}" viewBox="0 0 {width:g} {total:g}"')

@@ -32,6 +32,8 @@ import sys
 import uuid
 from pathlib import Path
 
+from .citations import source_links_html
+
 #: Set by the Jupyter server extension (:mod:`datastory.lab`) for the kernels it starts: the URL
 #: path of its route to ``datastory/static``.
 STATIC_ROUTE_ENV = "DATASTORY_JUPYTER_STATIC"
@@ -96,9 +98,9 @@ def _source_links(source_ids: list[str]) -> str:
         sources = load("sources").set_index("source_id")
     except (FileNotFoundError, KeyError):
         return ""
-    links = [f'<a href="{html.escape(sources.loc[s, "url"])}" target="_blank" rel="noopener">'
-             f'{html.escape(sources.loc[s, "publisher"])}</a>' for s in source_ids if s in sources.index]
-    return f'<p class="ds-chart__meta">Source: {", ".join(links)}</p>' if links else ""
+    found = [{"url": sources.loc[s, "url"], "publisher": sources.loc[s, "publisher"], "title": sources.loc[s, "title"]}
+             for s in source_ids if s in sources.index]
+    return f'<p class="ds-chart__meta">Source: {source_links_html(found, new_tab=True)}</p>' if found else ""
 
 
 def chart_html(bundle: dict, mode: str) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import json
 import re
 
@@ -14,6 +15,7 @@ from conftest import copy_repo, run_build
 from datastory import charts
 from datastory.chart_files import LABEL_CHAR_PX, WIDTHS, Credit, width_overrides, with_credit
 from datastory.charts import wrap
+from datastory.citations import by_publisher, short_publisher, source_links_html
 
 SYNTHETIC = pd.DataFrame({
     "date": pd.to_datetime(["2020-01-01", "2021-01-01", "2022-06-01"]),
@@ -92,6 +94,9 @@ def test_download_credit_is_drawn_below_the_chart():
     assert 'height="355"' in out and 'viewBox="0 0 640 355"' in out  # three lines of credit
     assert "Source: Reuters; Nvidia" in out and "Licence: CC-BY-4.0" in out and "https://x.test/p" in out
     assert wrap("one two three", 7) == ["one two", "three"]
+    many = Credit(sources=[f"Publisher {n}" for n in range(30)], licence="CC-BY-4.0", site="A site", page_url="u")
+    colours = [colour for _, colour in many.lines(640)]
+    assert colours[:3] == [charts.TEXT] * 3 and colours[-2:] == [charts.MUTED] * 2  # wrapped, one colour
 
 
 # ------------------------------------------------------------------------------- the built site
@@ -159,6 +164,34 @@ def test_metadata_names_title_units_sources_licence_and_citation(site):
     assert {"name": "usd_billions", "title": "US$ billions"} in meta["columns"]
     assert meta["sources"] and all(s["url"].startswith("http") for s in meta["sources"])
     assert meta["licence"] == "CC-BY-4.0" and "h20-charge" in meta["citation"]
+
+
+def test_a_source_line_names_each_publisher_once_and_links_every_page():
+    sources = [
+        {"publisher": "Reuters", "title": "Nvidia <charge>", "url": "https://r.test/1"},
+        {"publisher": "Meta (GitHub meta-llama/llama-models, commit 1f0feb795a4130677ced243fb53051670d591653)",
+         "title": "Llama 4 model card", "url": "https://g.test/a"},
+        {"publisher": "Meta (GitHub meta-llama/llama-models, commit 038acb9fe1e1ddc5cf1b3989fb07b311a0ffcae4)",
+         "title": "Llama 3.1 model card", "url": "https://g.test/b"},
+    ]
+    line = source_links_html(sources)
+    assert short_publisher(sources[1]["publisher"]) == "Meta (GitHub)" and "commit" not in line
+    assert [name for name, _ in by_publisher(sources)] == ["Reuters", "Meta (GitHub)"]
+    assert re.findall(r'href="([^"]+)"', line) == [s["url"] for s in sources]  # every page, one tap
+    assert 'title="Nvidia &lt;charge&gt;">Reuters</a>' in line
+    assert 'aria-label="2, Meta (GitHub): Llama 3.1 model card">2</a>' in line
+
+
+def test_chart_source_lines_link_every_source_of_the_chart(site):
+    for page in (site / "notebooks").glob("*.html"):
+        text = page.read_text(encoding="utf-8")
+        lines = re.findall(r'id="chart-([a-z0-9-]+)".*?<p class="ds-chart__meta">Source: (.*?)</p>', text, re.S)
+        assert lines or "ds-chart" not in text, page.name
+        for cid, line in lines:
+            meta = json.loads((site / "_charts" / f"{cid}.json").read_text(encoding="utf-8"))
+            linked = sorted(re.findall(r'href="([^"]+)"', line))
+            assert linked == sorted(html.escape(s["url"]) for s in meta["sources"]), cid  # each once
+            assert not re.search(r"[0-9a-f]{40}", re.sub(r"<[^>]+>", "", line)), cid  # no commit in the text
 
 
 def test_embed_pages_obey_the_content_security_policy(site):

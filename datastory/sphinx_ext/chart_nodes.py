@@ -23,6 +23,7 @@ from sphinx.util import logging
 
 from ..chart_files import NARROW_BELOW, PADDING, WIDTHS, Credit, Renderer, metadata, svg_size, width_overrides
 from ..charts import MIME_TYPE, slug
+from ..citations import by_publisher, source_links_html
 
 CHART_DIR = "_charts"
 VEGA_JS = "vendor/vega-6.2.0/vega.min.js"
@@ -308,7 +309,7 @@ def visit_chart_html(self, node: chart) -> None:
     ident = _identity(app)
     page = self.builder.get_target_uri(self.builder.current_docname)
     page_url = f"{ident.site_url}{page}#chart-{cid}"
-    credit = Credit(sources=list(dict.fromkeys(s["publisher"] for s in sources)), licence=ident.licence_data,
+    credit = Credit(sources=[name for name, _ in by_publisher(sources)], licence=ident.licence_data,
                     site=ident.title, page_url=page_url)
     renderer = Renderer(Path(app.doctreedir).parent / ".datastory-charts")
     pictures = {kind: renderer.static(bundle["vega"], width) for kind, width in WIDTHS.items()}
@@ -322,7 +323,7 @@ def visit_chart_html(self, node: chart) -> None:
                     page_url=page_url, files={k: f"{cid}.{k}" for k in ("csv", "svg", "png", "html")})
     (out_dir / f"{cid}.json").write_text(json.dumps(meta, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
 
-    links = ", ".join(f'<a href="{esc(s["url"])}">{esc(s["publisher"])}</a>' for s in sources)
+    links = source_links_html(sources)
     classes = "".join(f" {cls}" for tag, cls in FIGURE_TAGS.items() if tag in node.get("tags", []))
     self.body.append(figure_html(bundle, cid, root, links, pictures, classes))
     (out_dir / f"{cid}.html").write_text(
