@@ -45,6 +45,6 @@ def source_links_html(sources: list[dict], *, new_tab: bool = False) -> str:
         if len(pages) == 1:
             parts.append(link(pages[0], name))
         else:
-            numbers = " ".join(link(page, str(n), f"{n}, {name}: {page['title']}") for n, page in enumerate(pages, 1))
+            numbers = "".join(link(page, str(n), f"{n}, {name}: {page['title']}") for n, page in enumerate(pages, 1))
             parts.append(f'{html.escape(name)} <span class="ds-chart__pages">{numbers}</span>')
     return ", ".join(parts)
