@@ -139,7 +139,7 @@ def _one_page(root: Path, page: Path, config: dict) -> dict:
     """Sphinx settings that build ``page`` alone, as Jupyter Book's own page builds do."""
     others = [p.relative_to(root).as_posix() for p in root.rglob("*")
               if p.suffix in (".md", ".ipynb") and p != page
-              and not {BUILD_DIR, ".venv", ".git"} & set(p.relative_to(root).parts)]
+              and not {BUILD_DIR, ".venv", ".git", "node_modules"} & set(p.relative_to(root).parts)]
     return {"master_doc": page.relative_to(root).with_suffix("").as_posix(),
             "exclude_patterns": [*config.get("exclude_patterns", []), *others]}
 

@@ -41,7 +41,7 @@ STATIC_ROUTE_ENV = "DATASTORY_JUPYTER_STATIC"
 MODE_ENV = "DATASTORY_JUPYTER"
 STATIC_DIR = Path(__file__).resolve().parent / "static"
 #: The chart runtime, in load order: the site's vega, its CSP-safe interpreter, the site's chart script.
-RUNTIME = ("vendor/vega-6.2.0/vega.min.js", "vendor/vega-interpreter-2.3.2/vega-interpreter.js",
+RUNTIME = ("vendor/vega-6.2.0-slim/vega.min.js", "vendor/vega-interpreter-2.3.2/vega-interpreter.js",
            "datastory-charts.js")
 STYLESHEET = "datastory.css"
 JUPYTER_JS = "datastory-jupyter.js"

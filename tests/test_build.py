@@ -292,26 +292,32 @@ funds = funds[funds.currency == "CNY"].drop_duplicates("fund")[["fund", "amount"
 """ + _chart_cell("The first test chart draws every fund") + _chart_cell("The second test chart draws them again")
 
 
-def test_removed_chart_and_chapter_leave_no_file_behind(tmp_path, built_site):
+def test_removed_chart_chapter_and_static_file_leave_no_file_behind(tmp_path, built_site):
     root = copy_repo(tmp_path / "repo", cache_from=built_site)
     add_test_chapter(root, "98-test-charts", CHARTS)
+    retired = root / "datastory" / "static" / "vendor" / "retired-lib-0.1" / "retired.min.js"  # a replaced library
+    retired.parent.mkdir(parents=True)
+    retired.write_text("window.retired = 1;\n")
     site = root / "_build" / "html"
 
     def published() -> list[str]:
         return sorted(p.relative_to(site).as_posix() for p in site.rglob("*")
-                      if "98-test-charts" in p.name or "test-chart" in p.name)
+                      if "98-test-charts" in p.name or "test-chart" in p.name or "retired" in p.name)
 
     result = run_build(root)
     assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-2000:]
     first, second = "the-first-test-chart-draws-every-fund", "the-second-test-chart-draws-them-again"
-    assert {f"_charts/{first}.csv", f"_charts/{second}.png", f"_charts/{second}.html"} <= set(published())
+    assert {f"_charts/{first}.csv", f"_charts/{second}.png", f"_charts/{second}.html",
+            "_static/vendor/retired-lib-0.1/retired.min.js"} <= set(published())
+    retired.unlink()
+    retired.parent.rmdir()
 
     chapter = root / "notebooks" / "98-test-charts.md"
     chapter.write_text(chapter.read_text().replace(_chart_cell("The second test chart draws them again"), ""))
     result = run_build(root)
     assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-2000:]
     assert f"_charts/{first}.csv" in published()
-    assert [name for name in published() if second in name] == []
+    assert [name for name in published() if second in name or "retired" in name] == []
 
     chapter.unlink()
     toc = root / "_toc.yml"

@@ -99,6 +99,56 @@ def test_download_credit_is_drawn_below_the_chart():
     assert colours[:3] == [charts.TEXT] * 3 and colours[-2:] == [charts.MUTED] * 2  # wrapped, one colour
 
 
+def _every_altair_transform() -> list[alt.TopLevelMixin]:
+    """A chart per transform Altair offers, plus the Vega-Lite features that compile to a Vega
+    transform of their own (a nearest-point selection, a map, a generated sequence)."""
+    base = alt.Chart(SYNTHETIC).mark_point().encode(x="value:Q", y="date:T")
+    value = alt.datum.value
+    return [
+        base.transform_aggregate(total="sum(value)", groupby=["group"]),
+        base.transform_bin("binned", "value"), base.transform_calculate(double=value * 2),
+        base.transform_density("value"), base.transform_extent("value", "span"), base.transform_filter(value > 1),
+        base.transform_flatten(["group"]), base.transform_fold(["value"]),
+        base.transform_impute("value", "date", groupby=["group"]),
+        base.transform_joinaggregate(mean="mean(value)"), base.transform_loess("date", "value"),
+        base.transform_lookup(lookup="group", from_=alt.LookupData(SYNTHETIC, "group", ["value"])),
+        base.transform_pivot("group", "value"), base.transform_quantile("value"),
+        base.transform_regression("date", "value"), base.transform_sample(2),
+        base.transform_timeunit(year="year(date)"), base.transform_window(rank="rank()"),
+        alt.Chart(SYNTHETIC).mark_bar().encode(x="group:N", y="sum(value):Q", color="source_id:N"),  # stack
+        base.add_params(alt.selection_point(on="pointerover", nearest=True)),  # voronoi
+        alt.Chart(alt.sphere()).mark_geoshape().project("equalEarth"),
+        alt.Chart(alt.graticule()).mark_geoshape().project("equalEarth"),
+        alt.Chart(alt.sequence(0, 10, as_="x")).mark_line().encode(x="x:Q", y="x:Q"),
+    ]
+
+
+def _transform_types(node) -> set[str]:
+    if isinstance(node, dict):
+        found = {t["type"] for t in node.get("transform", []) if isinstance(t, dict) and "type" in t}
+        return found.union(*(_transform_types(v) for v in node.values()))
+    if isinstance(node, list):
+        return set().union(*(_transform_types(v) for v in node))
+    return set()
+
+
+@pytest.mark.browser
+def test_the_sites_slim_vega_registers_every_transform_altair_can_compile_to(chromium):
+    from datastory.sphinx_ext import STATIC_DIR
+    from datastory.sphinx_ext.chart_nodes import VEGA_JS
+
+    needed = set().union(*(_transform_types(vlc.vegalite_to_vega(chart_spec(c))) for c in _every_altair_transform()))
+    assert {"kde", "loess", "regression", "quantile", "voronoi", "graticule", "geoshape", "sequence"} <= needed
+    page = chromium.new_page()
+    page.add_script_tag(path=str(STATIC_DIR / VEGA_JS))
+    registered = set(page.evaluate("() => Object.keys(vega.transforms)"))
+    version = page.evaluate("() => vega.version")
+    page.close()
+    assert version == "6.2.0" == vlc.get_vega_version()  # live charts and static pictures: one Vega
+    assert needed - registered == set()
+    assert {"force", "treemap", "wordcloud", "crossfilter", "label"}.isdisjoint(registered)  # what was left out
+
+
 # ------------------------------------------------------------------------------- the built site
 
 def test_a_picture_drawn_in_the_page_keeps_its_ids_to_itself():

@@ -154,7 +154,7 @@ def test_make_lab_opens_a_chapter_as_a_notebook_with_live_charts_offline(chromiu
     figure.scroll_into_view_if_needed()
     SHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SHOTS / "jupyterlab-chapter-1.png"))
-    assert any("/datastory/static/vendor/vega-6.2.0/vega.min.js" in u for u in served)  # our vega, via our route
+    assert any("/datastory/static/vendor/vega-6.2.0-slim/vega.min.js" in u for u in served)  # our vega, via our route
 
     # the control works: the chart switches to dollars
     assert any(t.endswith("billion yuan") for t in page.evaluate(CHART_TEXTS))
@@ -247,7 +247,7 @@ def test_where_the_chart_runtime_comes_from(monkeypatch, env, expected):
     assert 'class="ds-chart"' in page and "data:image/svg+xml;base64," in page  # SVG until live
     assert "cdn" not in page.lower() and "https://" not in page.replace('href="https://', "")
     if expected == "server":
-        assert '"/user/x/datastory/static/vendor/vega-6.2.0/vega.min.js"' in page
+        assert '"/user/x/datastory/static/vendor/vega-6.2.0-slim/vega.min.js"' in page
         assert len(page) < 60_000
     else:
         assert "vega" in page and len(page) > 400_000  # the runtime rides along

@@ -63,9 +63,14 @@ def _add_static(app) -> None:
     import rjsmin
 
     served = Path(app.doctreedir).parent / ".datastory-static"
-    for path in sorted(STATIC_DIR.rglob("*")):
-        if path.is_dir():
-            continue
+    sources = [path for path in sorted(STATIC_DIR.rglob("*")) if path.is_file()]
+    wanted = {served / path.relative_to(STATIC_DIR) for path in sources}
+    for stale in [p for p in served.rglob("*") if p.is_file() and p not in wanted]:  # e.g. a replaced library
+        stale.unlink()
+    for folder in sorted((p for p in served.rglob("*") if p.is_dir()), reverse=True):
+        if not any(folder.iterdir()):
+            folder.rmdir()
+    for path in sources:
         target = served / path.relative_to(STATIC_DIR)
         target.parent.mkdir(parents=True, exist_ok=True)
         content = path.read_bytes()

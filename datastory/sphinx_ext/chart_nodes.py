@@ -26,7 +26,7 @@ from ..charts import MIME_TYPE, slug
 from ..citations import by_publisher, source_links_html
 
 CHART_DIR = "_charts"
-VEGA_JS = "vendor/vega-6.2.0/vega.min.js"
+VEGA_JS = "vendor/vega-6.2.0-slim/vega.min.js"
 INTERPRETER_JS = "vendor/vega-interpreter-2.3.2/vega-interpreter.js"
 CHART_JS = "datastory-charts.js"
 #: What a phone loads in place of a chart's wide picture, which it does not show.
