@@ -60,8 +60,8 @@ def sized(vega: dict, width: int) -> dict:
     return spec
 
 
-#: Width (px) of an average character of a 12 px legend label in the widest font (DejaVu Sans).
-LABEL_CHAR_PX = 7.2
+#: Width (px) of an average character of 11–12 px text (legend labels, credits) in the widest font.
+CHAR_PX = 7.2
 
 
 def _field_values(vega: dict, field: str) -> set[str]:
@@ -69,7 +69,7 @@ def _field_values(vega: dict, field: str) -> set[str]:
             if isinstance(row, dict) and isinstance(value := row.get(field), str)}
 
 
-def legend_texts(vega: dict, legend: dict) -> set[str]:
+def _legend_texts(vega: dict, legend: dict) -> set[str]:
     """The texts a legend can show: its scales' listed domains, or the values of the fields a
     data-driven domain reads in the spec's inline data."""
     scales = {scale["name"]: scale for scale in vega.get("scales", [])}
@@ -99,7 +99,7 @@ def _legends_wrapped(vega: dict, chars: int) -> list[dict]:
     for legend in legends:
         update = legend.setdefault("encode", {}).setdefault("labels", {}).setdefault("update", {})
         lines = {text: textwrap.wrap(text, chars, break_long_words=False)
-                 for text in sorted(legend_texts(vega, legend)) if len(text) > chars}
+                 for text in sorted(_legend_texts(vega, legend)) if len(text) > chars}
         if lines and "text" not in update:
             update["text"] = {"signal": f"{json.dumps(lines, ensure_ascii=False)}[datum.label] || datum.label"}
     return legends
@@ -117,7 +117,7 @@ def width_overrides(vega: dict, width: int) -> dict:
         legend["layout"] = {side: {"direction": "vertical", "anchor": "start"} for side in ("top", "bottom")}
     out = {"config": {**config, "legend": legend}}
     if vega.get("legends"):
-        out["legends"] = _legends_wrapped(vega, int(label_limit // LABEL_CHAR_PX))
+        out["legends"] = _legends_wrapped(vega, int(label_limit // CHAR_PX))
     title = vega.get("title")
     if isinstance(title, dict):
         chars, sub_chars = title_chars(width)
@@ -158,7 +158,7 @@ class Credit:
     def lines(self, width: float) -> list[tuple[str, str]]:
         """The credit's lines at ``width`` px, each with its colour: the source sentence in the
         text colour however many lines it wraps to, reuse terms and the address muted."""
-        chars = max(30, int(width // 7.2))
+        chars = max(30, int(width // CHAR_PX))
 
         def wrapped(text: str) -> list[str]:
             lines = wrap(text, chars) if text else []

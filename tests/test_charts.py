@@ -13,7 +13,7 @@ import vl_convert as vlc
 from conftest import copy_repo, run_build
 
 from datastory import charts
-from datastory.chart_files import LABEL_CHAR_PX, WIDTHS, Credit, width_overrides, with_credit
+from datastory.chart_files import CHAR_PX, WIDTHS, Credit, width_overrides, with_credit
 from datastory.charts import wrap
 from datastory.citations import by_publisher, short_publisher, source_links_html
 
@@ -83,7 +83,7 @@ def test_long_legend_labels_break_onto_lines_instead_of_ending_in_an_ellipsis():
         lines = json.loads(expression.split("[datum.label]")[0])
         assert list(lines) == [long]  # the short label is left alone
         assert " ".join(lines[long]) == long and len(lines[long]) >= 2
-        assert max(map(len, lines[long])) * LABEL_CHAR_PX <= min(220, width * 0.45)
+        assert max(map(len, lines[long])) * CHAR_PX <= min(220, width * 0.45)
 
 
 def test_download_credit_is_drawn_below_the_chart():
