@@ -147,9 +147,20 @@ def _locate_error(chapter: Chapter, notebook, text: str) -> str:
     return f"{chapter.name}: execution failed"
 
 
-def _kernels_import_from(root: Path) -> None:
-    """Worker initializer: kernels import this book's own ``datastory`` (not another checkout's)."""
+def kernel_log(chapter: Chapter) -> Path:
+    """Where the build's kernels and their worker processes write their own stderr."""
+    return chapter.cache.parent / "kernels.log"
+
+
+def _worker_setup(root: Path, log: Path) -> None:
+    """Worker initializer. Kernels import this book's own ``datastory`` (not another checkout's).
+    What the worker and its kernels print to stderr (a kernel's shutdown can log a tornado
+    traceback) goes to ``log``, not into the build's own messages: a notebook's errors reach the
+    reader through :class:`ExecutionFailed`, located in the chapter."""
     os.environ["PYTHONPATH"] = os.pathsep.join(filter(None, [str(root), os.environ.get("PYTHONPATH")]))
+    descriptor = os.open(log, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+    os.dup2(descriptor, 2)
+    os.close(descriptor)
 
 
 def run(chapter: Chapter, timeout: int) -> tuple[str, dict, list[str], float]:
@@ -174,7 +185,8 @@ def run(chapter: Chapter, timeout: int) -> tuple[str, dict, list[str], float]:
                 raise ExecutionFailed(
                     f"{chapter.source.relative_to(chapter.root)}: the Python kernel did not start ({error}), "
                     f"{KERNEL_STARTS} times; the notebook itself never ran. Check that ipykernel is installed "
-                    "in this environment and that the machine has memory to spare, then build again.") from None
+                    "in this environment and that the machine has memory to spare, then build again "
+                    f"(what the kernel printed: {kernel_log(chapter).relative_to(chapter.root)}).") from None
     if result.err is not None:
         raise ExecutionFailed(_locate_error(chapter, notebook, text))
     report = notebook.cells.pop()
@@ -222,7 +234,10 @@ def execute(chapters: list[Chapter], *, timeout: int, workers: int | None = None
     workers = max(1, min(workers or cores(), len(stale)))
     failures, done = [], []
     started = time.perf_counter()
-    with ProcessPoolExecutor(max_workers=workers, initializer=_kernels_import_from, initargs=(stale[0].root,)) as pool:
+    printed = kernel_log(stale[0])
+    printed.parent.mkdir(parents=True, exist_ok=True)
+    printed.write_text("", encoding="utf-8")  # this build's kernels only
+    with ProcessPoolExecutor(max_workers=workers, initializer=_worker_setup, initargs=(stale[0].root, printed)) as pool:
         futures = {pool.submit(run, chapter, timeout): chapter for chapter in stale}
         pending = set(futures)
         if meanwhile:

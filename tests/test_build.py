@@ -92,6 +92,19 @@ def test_a_kernel_that_will_not_start_is_tried_again_then_named(tmp_path, monkey
     assert len(starts) == execute.KERNEL_STARTS == 2
     assert str(failed.value).startswith("notebooks/chapter.md: the Python kernel did not start (Kernel died")
     assert "the notebook itself never ran" in str(failed.value)
+    assert str(failed.value).endswith("(what the kernel printed: kernels.log).")
+
+
+def test_what_kernels_print_to_stderr_goes_to_a_log_not_into_the_builds_messages(tmp_path, built_site):
+    """A kernel's shutdown can log a library traceback on the process's own stderr; the build's
+    messages must stay the build's (a CI run once showed a tornado traceback under a data error)."""
+    root = copy_repo(tmp_path / "repo", cache_from=built_site)
+    add_test_chapter(root, "97-test-stderr", JUPYTEXT_HEADER + "\n# Noise\n\n```{code-cell} ipython3\n"
+                     "import os\nos.write(2, b'Traceback (from the kernel process itself)\\n')\n```\n")
+    result = run_build(root)
+    assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-2000:]
+    assert "Traceback" not in result.stdout + result.stderr
+    assert "Traceback (from the kernel process itself)" in (root / "_build" / "kernels.log").read_text()
 
 
 def test_failing_cell_fails_the_build_and_names_notebook_and_cell(tmp_path, built_site):
