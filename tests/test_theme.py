@@ -276,16 +276,20 @@ def test_body_text_is_set_in_a_60_to_75_character_measure(chromium, strict):
 
 
 @pytest.mark.browser
-def test_a_chart_and_its_controls_speak_the_sans_of_the_graphic_not_the_prose_serif(chromium, strict):
-    context = _context(chromium, width=375, height=812)
+def test_a_chart_its_controls_and_tooltip_speak_the_sans_of_the_graphic_not_the_prose_serif(chromium, strict):
+    context = _context(chromium)
     page = context.new_page()
     page.goto(f"{strict}/notebooks/04-compute.html")
+    page.wait_for_function("() => document.querySelector('figure.ds-chart[data-state=\"live\"]')", timeout=8000)
+    page.locator("figure.ds-chart .ds-chart__live .role-mark path").first.hover()
+    page.locator(".ds-tooltip--visible").wait_for(timeout=2000)
     fonts = page.evaluate("""() => {
         const family = el => getComputedStyle(el).fontFamily;
         const chart = document.querySelector('figure.ds-chart');
         return {prose: family(document.querySelector('main section > p')),
                 caption: family(chart.querySelector('figcaption')),
-                inside: [...chart.querySelectorAll('button, label, summary, a, table')].map(family)};
+                inside: [...chart.querySelectorAll('button, label, summary, a, table'),
+                         document.querySelector('.ds-tooltip--visible')].map(family)};
     }""")
     context.close()
     assert "serif" in fonts["prose"] and fonts["caption"] != fonts["prose"]
