@@ -13,7 +13,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 COPY_IGNORE = shutil.ignore_patterns(".git", ".venv", "_build", "__pycache__", "*.egg-info", ".pytest_cache",
-                                     "test-output")
+                                     "test-output", "node_modules")
 
 
 def copy_repo(dest: Path, cache_from: Path | None = None) -> Path:
