@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import html
 import re
+from pathlib import Path
 
 _GITHUB = re.compile(r" \(GitHub [^)]*\)")
 
@@ -20,6 +21,16 @@ def short_publisher(publisher: str) -> str:
     are left to the link (``DeepSeek (GitHub deepseek-ai/DeepSeek-R1, commit 00f3…)`` prints as
     ``DeepSeek (GitHub)``)."""
     return _GITHUB.sub(" (GitHub)", publisher)
+
+
+def source_rows(source_ids: list[str], folder: Path | None = None) -> list[dict]:
+    """The sources.csv rows a chart cites, in its order, as the source line and the metadata use
+    them; an id the table lacks is skipped (validation has already named it)."""
+    from .data import load
+
+    table = load("sources", folder).set_index("source_id")
+    return [{"source_id": sid, **{k: str(table.loc[sid, k]) for k in ("publisher", "title", "url")}}
+            for sid in source_ids if sid in table.index]
 
 
 def by_publisher(sources: list[dict]) -> list[tuple[str, list[dict]]]:

@@ -32,7 +32,7 @@ import sys
 import uuid
 from pathlib import Path
 
-from .citations import source_links_html
+from .citations import source_links_html, source_rows
 
 #: Set by the Jupyter server extension (:mod:`datastory.lab`) for the kernels it starts: the URL
 #: path of its route to ``datastory/static``.
@@ -92,14 +92,10 @@ def _runtime_assets(mode: str) -> tuple[str, list[str]]:
 
 
 def _source_links(source_ids: list[str]) -> str:
-    from .data import load
-
     try:
-        sources = load("sources").set_index("source_id")
-    except (FileNotFoundError, KeyError):
+        found = source_rows(source_ids)
+    except (FileNotFoundError, KeyError):  # a notebook away from its data package
         return ""
-    found = [{"url": sources.loc[s, "url"], "publisher": sources.loc[s, "publisher"], "title": sources.loc[s, "title"]}
-             for s in source_ids if s in sources.index]
     return f'<p class="ds-chart__meta">Source: {source_links_html(found, new_tab=True)}</p>' if found else ""
 
 

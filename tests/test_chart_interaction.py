@@ -4,7 +4,8 @@ The page scrolls under the wheel over every chart; a tap on a phone shows a mark
 tap elsewhere hides it; a share link restores a chart's state; the state survives a light/dark
 switch; every chart labels the marks its title names, and every text in it is legible in dark
 mode; each embed page stands alone with its credit; the downloads carry title and source; no
-static picture's text falls outside it or ends in an ellipsis; the live view replaces the picture without a shift.
+static picture's text falls outside it or ends in an ellipsis; the live view replaces the
+picture without a shift.
 Screenshots go to test-output/screenshots/.
 """
 

@@ -23,7 +23,7 @@ from sphinx.util import logging
 
 from ..chart_files import NARROW_BELOW, PADDING, WIDTHS, Credit, Renderer, metadata, svg_size, width_overrides
 from ..charts import MIME_TYPE, slug
-from ..citations import by_publisher, source_links_html
+from ..citations import by_publisher, source_links_html, source_rows
 
 CHART_DIR = "_charts"
 VEGA_JS = "vendor/vega-6.2.0-slim/vega.min.js"
@@ -285,14 +285,6 @@ def _rows(bundle: dict) -> list[dict]:
     return list(csv.DictReader(io.StringIO(bundle["csv"])))
 
 
-def _sources(app, bundle: dict) -> list[dict]:
-    from ..data import load
-
-    table = load("sources", app.config.datastory_data_path).set_index("source_id")
-    return [{"source_id": sid, "publisher": str(table.loc[sid, "publisher"]), "title": str(table.loc[sid, "title"]),
-             "url": str(table.loc[sid, "url"])} for sid in bundle["sources"]]
-
-
 def _identity(app):
     from ..identity import identity
 
@@ -305,7 +297,7 @@ def visit_chart_html(self, node: chart) -> None:
     out_dir = Path(self.builder.outdir) / CHART_DIR
     out_dir.mkdir(parents=True, exist_ok=True)
     root = "../" * self.builder.current_docname.count("/")
-    sources = _sources(app, bundle)
+    sources = source_rows(bundle["sources"], app.config.datastory_data_path)
     ident = _identity(app)
     page = self.builder.get_target_uri(self.builder.current_docname)
     page_url = f"{ident.site_url}{page}#chart-{cid}"
