@@ -144,7 +144,10 @@ def test_a_downloaded_notebook_runs_on_its_own_where_colab_would(built_site, chr
                                ".some(t => t.textContent.endsWith('billion US dollars'))", timeout=5000)
         SHOTS.mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(SHOTS / "colab-output-frame.png"))
+        fonts = page.evaluate("() => [...document.querySelectorAll('figure.ds-chart label, figure.ds-chart a')]"
+                              ".map(el => getComputedStyle(el).fontFamily)")
         context.close()
+    assert fonts and all(f.startswith("system-ui") for f in fonts), fonts  # the chart's sans, not the frame's serif
     assert foreign == []
 
 
