@@ -5,7 +5,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: book lab serve test validate lint clean distclean chromium new-story add-table check-links bench package explore
+.PHONY: edition book lab serve test validate lint clean distclean chromium new-story add-table check-links bench package explore
 
 # The pins need Python 3.11 or newer; check before creating .venv, and remove a half-made one.
 $(BIN)/python:
@@ -49,6 +49,10 @@ chromium:  ## Debian Chromium and a CJK font for browser tests (installed when m
 test: $(VENV)/.dev chromium  ## lint, then the whole suite: unit, build and browser tests
 	$(BIN)/ruff check datastory tests
 	$(BIN)/python -m pytest
+
+edition: export SUMMARY := $(SUMMARY)
+edition: $(VENV)/.runtime  ## make edition DATE=YYYY-MM-DD SUMMARY="what changed": freeze, date, commit and tag an edition
+	$(BIN)/python -m datastory edition "$(DATE)" --summary "$$SUMMARY"
 
 # Passed through the environment, so a title keeps its quotes and apostrophes exactly as typed.
 new-story add-table: export SLUG := $(SLUG)

@@ -67,7 +67,7 @@ def build(root: Path, *, builder: str = "html", only: Path | None = None, quiet:
     out_dir = build_dir / "_page" / page.stem if page else build_dir
     final = out_dir / builder
     built_stamp, inputs = out_dir / f".datastory-built-{builder}", files_digest(
-        [root / name for name in BUILD_INPUTS if (root / name).exists()], root) + head_commit(root)
+        [root / name for name in BUILD_INPUTS if (root / name).exists()], root) + head_commit(root) + _addresses()
     if final.is_dir() and built_stamp.is_file() and built_stamp.read_text() == inputs:
         return final, False  # nothing the site is built from has changed since the last good build
     from .execute import Chapter, ExecutionFailed, book_chapters, execute, paired_notebooks
@@ -147,7 +147,7 @@ def _one_page(root: Path, page: Path, config: dict) -> dict:
 #: What the site is built from. A build whose inputs hash like the last good build's has
 #: nothing to do (Sphinx would re-read and re-write nothing); it returns in a fraction of a second.
 BUILD_INPUTS = ("_config.yml", "CITATION.cff", "_toc.yml", "requirements.txt", "book", "notebooks", "data", "datastory",
-                "README.md", "LICENSE-DATA")
+                "README.md", "LICENSE-DATA", "CHANGELOG.md", "editions")
 
 
 def files_digest(paths, base: Path) -> str:
@@ -192,10 +192,21 @@ def _prepare(root: Path, build_dir: Path) -> None:
 
 
 def _validation_digest(root: Path) -> str:
-    """Data package plus the code that checks it: when neither changed, the last verdict stands."""
+    """Everything validation reads: the data package, CITATION.cff (its licences and authors must agree
+    with the descriptor's) and the package's whole code (checks, measures, claims ... import each other),
+    so no hand-kept list of modules can miss one. When none changed, the last verdict stands."""
     package = Path(__file__).resolve().parent
-    checks = [package / name for name in ("data.py", "validation.py", "provenance.py")]
-    return files_digest([root / "data", *checks], root)
+    code = sorted(p for p in package.rglob("*.py"))
+    return files_digest([root / "data", root / "CITATION.cff", *code], root)
+
+
+def _addresses() -> str:
+    """The publishing addresses from the environment: a build with other addresses is another site."""
+    import os
+
+    from .identity import REPOSITORY_URL_ENV, SITE_URL_ENV
+
+    return "\0".join(os.environ.get(name, "") for name in (SITE_URL_ENV, REPOSITORY_URL_ENV))
 
 
 def _config_with_identity(root: Path, build_dir: Path) -> Path:

@@ -1,4 +1,4 @@
-"""Command line: ``python -m datastory validate | build | new-story | add-table | check-links``.
+"""Command line: ``python -m datastory validate | build | new-story | add-table | edition | check-links``.
 
 Errors read like advice: what is wrong, where (file:line:column), and what to do. A user's
 error (bad data, a bad argument) prints one located message per problem and exits with 2; a
@@ -143,6 +143,91 @@ def cmd_check_links(args) -> int:
     return 1 if problems else 0
 
 
+def cmd_edition(args) -> int:
+    """Publish an edition: date it, freeze the data and the site as they stand, commit and tag it."""
+    from . import editions as ed
+    from .build import BuildError, build
+
+    root = Path(args.root).resolve()
+    day = args.date
+    try:
+        _ = ed.Edition(day, ed.version_for(day), "").day
+    except ValueError:
+        raise UserError(f"edition: {day!r} is not a date; give it as YYYY-MM-DD, e.g. make edition DATE=2026-12-07") \
+            from None
+    if not args.summary.strip():
+        raise UserError("edition: say in one sentence what this edition changed (SUMMARY=\"...\")")
+    try:
+        listed = ed.read_editions(root)
+    except ed.EditionError as error:
+        raise UserError(str(error)) from None
+    if listed and day <= listed[-1].date:
+        raise UserError(f"edition: {day} is not later than the latest edition ({listed[-1].date}); an edition is "
+                        "never replaced: publish a later date")
+    git = _git(root)
+    if git and not args.allow_dirty and git("status", "--porcelain", "--untracked-files=no").strip():
+        raise UserError("edition: commit your changes first, so the edition is exactly one commit (git status)")
+    edition = ed.Edition(day, ed.version_for(day), " ".join(args.summary.split()))
+    ed.set_citation(root, day, edition.version)
+    ed.snapshot(root, day)
+    ed.add_to_list(root, edition)
+    ed.changes_page(root, edition)
+    _write_zenodo(root)
+    import os
+
+    print(f"edition {day}: building its frozen copy")
+    os.environ[ed.FROZEN_ENV] = day
+    try:
+        site, _ = build(root, log=print)
+        ed.archive(site, root / ed.FOLDER / day / ed.ARCHIVE)
+    except BuildError as error:
+        raise UserError(f"edition {day}: the build failed, so nothing is frozen; fix it and run again:\n{error}") \
+            from None
+    finally:
+        os.environ.pop(ed.FROZEN_ENV, None)
+    print(f"edition {day}: building the live site with every edition")
+    try:
+        build(root, log=print)
+    except BuildError as error:
+        raise UserError(f"edition {day}: {error}") from None
+    if git:
+        git("add", "CITATION.cff", ".zenodo.json", "data/datapackage.json", ed.FOLDER, ed.CHANGES)
+        git("commit", "-q", "-m", f"Edition of {day}: {edition.summary}")
+        git("tag", f"edition-{day}")
+        print(f"edition {day}: committed and tagged edition-{day} (push the tag with the branch)")
+    else:
+        print(f"edition {day}: recorded (not a git checkout: commit editions/, CITATION.cff and .zenodo.json yourself)")
+    return 0
+
+
+def _git(root: Path):
+    """A function running git in ``root``, or None outside a git checkout."""
+    import subprocess
+
+    if not (root / ".git").exists():
+        return None
+
+    def run(*args: str) -> str:
+        done = subprocess.run(["git", *args], cwd=root, capture_output=True, text=True)
+        if done.returncode:
+            raise UserError(f"edition: git {' '.join(args)} failed: {done.stderr.strip()}")
+        return done.stdout
+
+    return run
+
+
+def _write_zenodo(root: Path) -> None:
+    import json
+
+    import yaml
+
+    from . import editions as ed
+
+    cff = yaml.safe_load((root / "CITATION.cff").read_text(encoding="utf-8"))
+    record = ed.zenodo(cff, ed.read_editions(root))
+    (root / ".zenodo.json").write_text(json.dumps(record, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+
+
 def parser() -> argparse.ArgumentParser:
     top = argparse.ArgumentParser(prog="python -m datastory", description=__doc__.splitlines()[0])
     commands = top.add_subparsers(dest="command", required=True)
@@ -175,6 +260,12 @@ def parser() -> argparse.ArgumentParser:
                          "_build/data-package)")
     explore.add_argument("--port", type=int, default=8001, help="port on 127.0.0.1 (default: 8001)")
     explore.set_defaults(run=cmd_explore)
+    edition = commands.add_parser("edition", help=cmd_edition.__doc__, description=cmd_edition.__doc__)
+    edition.add_argument("date", help="the edition's date, YYYY-MM-DD (later than the latest edition)")
+    edition.add_argument("--summary", required=True, help="one sentence: what this edition changed")
+    edition.add_argument("--root", default=".", help="repository root (default: .)")
+    edition.add_argument("--allow-dirty", action="store_true", help="record it with uncommitted changes (tests)")
+    edition.set_defaults(run=cmd_edition)
     links = commands.add_parser("check-links", help=cmd_check_links.__doc__, description=cmd_check_links.__doc__)
     links.add_argument("--site", default="_build/html", help="built site (default: _build/html)")
     links.add_argument("--data", default="data", help="data package folder (default: data)")

@@ -108,7 +108,7 @@ def data_readme(package: Package, ident: Identity) -> str:
     lines = [f"# {descriptor.get('title') or ident.title}", "", descriptor.get("description", ""), "",
              f"Data package `{descriptor.get('name', '')}`, version {descriptor.get('version', ident.version)}"
              + (f"; sources last read on {updated}" if updated else "") + ".",
-             f"It is the data behind *{ident.title}* ({ident.site_url}).", "",
+             f"It is the data behind *{ident.title}*" + (f" ({ident.site_url})." if ident.site_url else "."), "",
              "## Files", "",
              "- `datapackage.json`: the Frictionless Data Package descriptor (Table Schema of every table). "
              "Check the whole package with `frictionless validate datapackage.json` (or on this zip).",
@@ -137,10 +137,14 @@ def data_readme(package: Package, ident: Identity) -> str:
               f"Code that builds the site: {ident.licence_code}. Quotes are short excerpts of the cited pages, "
               "kept for verification.", "",
               "## How to cite", "",
-              f"{ident.byline} ({year}). *{ident.title}*, data package version {ident.version}. "
-              f"{ident.site_url}", "", "`CITATION.cff` holds the same in machine-readable form.", "",
+              f"{ident.byline} ({year}). *{ident.title}*, data package version {ident.version}"
+              + (f", edition of {ident.date_released}" if ident.date_released else "") + "."
+              + (f" {ident.site_url}" if ident.site_url else ""), "",
+              "`CITATION.cff` holds the same in machine-readable form.", "",
               "## Report an error", "",
-              f"Open an issue at {ident.repository_url}/issues naming the table, the row id and what is wrong "
+              "Open an issue " + (f"at {ident.repository_url}/issues " if ident.repository_url else
+                                  "in the project's repository ")
+              + "naming the table, the row id and what is wrong "
               "(with a link to a source that says otherwise). Corrections are listed in `CHANGELOG.md`.", ""]
     return "\n".join(lines)
 
@@ -241,10 +245,9 @@ def datasette_metadata(package: Package, ident: Identity, database: str) -> dict
         "description": package.descriptor.get("description", ""),
         "license": licence,
         "license_url": licence_url(licence),
-        "source": f"{ident.title} (repository)",
-        "source_url": ident.repository_url,
-        "about": f"{ident.title} (the site)",
-        "about_url": ident.site_url,
+        **({"source": f"{ident.title} (repository)", "source_url": ident.repository_url} if ident.repository_url
+           else {}),
+        **({"about": f"{ident.title} (the site)", "about_url": ident.site_url} if ident.site_url else {}),
         "databases": {database: {"tables": tables}},
     }
 

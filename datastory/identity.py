@@ -1,20 +1,29 @@
 """Who publishes this copy: the fork's identity, read from ``CITATION.cff`` and nowhere else.
 
 A fork changes one file to become itself: ``CITATION.cff`` names the work (``title``, also the
-site's name), its ``authors``, the repository (``repository-code``), the published site (``url``)
-and the licences (``license``: the data licence and, when it differs, the code licence). The
-build feeds the title, authors, repository URL and site URL into the book's configuration; the
-pages read the byline and citation from here; the data package zip carries the same file.
+site's name), its ``authors`` (the publisher the byline names), the licences (``license``: the data
+licence and, when it differs, the code licence) and, once they exist, the repository
+(``repository-code``) and the published site (``url``). The build feeds them into the book's
+configuration; the pages read the byline and citation from here; the data package zip carries
+the same file.
+
+No address is ever made up: without ``url`` the site's links stay relative (no sitemap, no
+absolute page address in a citation or a picture's credit), and the publishing workflow supplies
+the real addresses through ``DATASTORY_SITE_URL`` and ``DATASTORY_REPOSITORY_URL`` (for GitHub
+Pages, the repository's own Pages address), which take precedence over the file.
 """
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
 import yaml
 
 CITATION = "CITATION.cff"
+#: Environment variables the publishing workflow sets to the real addresses (they win over the file).
+SITE_URL_ENV, REPOSITORY_URL_ENV = "DATASTORY_SITE_URL", "DATASTORY_REPOSITORY_URL"
 #: SPDX ids of licences written for data and creative works rather than software.
 DATA_LICENCE_PREFIXES = ("CC-", "CC0", "ODbL", "ODC-", "PDDL", "OGL-", "etalab")
 
@@ -75,10 +84,10 @@ def identity(root: Path) -> Identity:
         raise IdentityError(f"{where}: not valid YAML ({getattr(error, 'problem', error)})") from None
     if not isinstance(cff, dict):
         raise IdentityError(f"{CITATION}: expected YAML keys (title, authors, ...), found {type(cff).__name__}")
-    missing = [key for key in ("title", "authors", "repository-code", "url", "license") if not cff.get(key)]
+    missing = [key for key in ("title", "authors", "license") if not cff.get(key)]
     if missing:
         raise IdentityError(f"{CITATION}: missing {', '.join(repr(m) for m in missing)}; a fork sets its own "
-                            "title, authors, repository-code (repository URL), url (site URL) and license here")
+                            "title, authors and license here (and repository-code and url once they exist)")
     authors = [_author(a) for a in cff["authors"] if isinstance(a, dict)]
     if not authors or not all(authors):
         raise IdentityError(f"{CITATION}: each author needs 'name' or 'given-names'/'family-names'")
@@ -86,13 +95,24 @@ def identity(root: Path) -> Identity:
     return Identity(
         title=str(cff["title"]).strip(),
         authors=authors,
-        repository_url=str(cff["repository-code"]).rstrip("/"),
-        site_url=str(cff["url"]).rstrip("/") + "/",
+        repository_url=_address(os.environ.get(REPOSITORY_URL_ENV) or cff.get("repository-code"), ""),
+        site_url=_address(os.environ.get(SITE_URL_ENV) or cff.get("url"), "/"),
         licence_code=code,
         licence_data=data,
         version=str(cff.get("version", "")),
         date_released=str(cff.get("date-released", "")),
     )
+
+
+def _address(value, tail: str) -> str:
+    """An http(s) address without its trailing slash, plus ``tail``; "" when none is configured."""
+    text = str(value or "").strip().rstrip("/")
+    if not text:
+        return ""
+    if not text.startswith(("https://", "http://")):
+        raise IdentityError(f"{CITATION}: {text!r} is not a web address; 'url' and 'repository-code' start with "
+                            "https:// (or leave them out until the site and repository exist)")
+    return text + tail
 
 
 #: The ``_config.yml`` keys the build fills from the identity; a copy typed into _config.yml
@@ -111,7 +131,7 @@ def book_config(config: dict, ident: Identity) -> dict:
                             f"repository-code and url from {CITATION}, the one place a fork names itself")
     merged = {**config, "title": ident.title, "author": ident.byline}
     merged["repository"] = {**config.get("repository", {}), "url": ident.repository_url}
-    merged["html"] = {**config.get("html", {}), "baseurl": ident.site_url}
+    merged["html"] = {**config.get("html", {}), "baseurl": ident.site_url}  # "" when not configured: relative links
     return merged
 
 

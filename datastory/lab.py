@@ -85,7 +85,8 @@ def kernel_name(root: Path) -> tuple[str, str]:
     from .identity import identity
 
     ident = identity(root)
-    slug = ident.repository_url.rstrip("/").rsplit("/", 1)[-1].lower() or "datastory"
+    named = ident.repository_url.rstrip("/").rsplit("/", 1)[-1] or ident.title
+    slug = "-".join("".join(c if c.isalnum() else " " for c in named.lower()).split()) or "datastory"
     return slug, f"Python ({ident.title})"
 
 

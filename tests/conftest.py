@@ -28,9 +28,18 @@ def copy_repo(dest: Path, cache_from: Path | None = None) -> Path:
     return dest
 
 
-def run_build(root: Path) -> subprocess.CompletedProcess:
-    """Build exactly as `make book` does, in ``root``; output captured for assertions."""
-    env = {**os.environ, "PYTHONHASHSEED": "0"}
+#: The addresses the publishing workflow supplies (a repository's own Pages site); CITATION.cff names none.
+PUBLISHED = {"DATASTORY_SITE_URL": "https://owner.github.io/china-ai/",
+             "DATASTORY_REPOSITORY_URL": "https://github.com/owner/china-ai"}
+
+
+def run_build(root: Path, published: bool = True) -> subprocess.CompletedProcess:
+    """Build as the publishing workflow does (`make book` with the site's addresses), in ``root``;
+    with ``published=False`` exactly as a fresh clone's `make book` (relative links only)."""
+    env = {**os.environ, "PYTHONHASHSEED": "0", **(PUBLISHED if published else {})}
+    if not published:
+        for name in PUBLISHED:
+            env.pop(name, None)
     return subprocess.run([sys.executable, "-m", "datastory", "build", "--root", str(root)], cwd=root,
                           capture_output=True, text=True, env=env, timeout=900)
 

@@ -373,3 +373,35 @@ def test_one_chapter_builds_alone_and_paired_notebooks_are_ignored_quietly(tmp_p
                            cwd=root, capture_output=True, text=True, timeout=600)
     assert wrong.returncode == 2 and "Traceback" not in wrong.stderr
     assert "notebooks/01.md: no such file in the book; --only takes a chapter's .md file" in wrong.stderr
+
+
+def test_a_citation_licence_edit_after_a_good_validation_is_validated_again(tmp_path):
+    """The "validated" stamp covers everything validation reads: CITATION.cff and every module."""
+    from datastory.build import BuildError, _prepare
+
+    root = copy_repo(tmp_path / "repo")
+    _prepare(root, root / "_build")  # a good validation leaves its stamp
+    cff = root / "CITATION.cff"
+    cff.write_text(cff.read_text(encoding="utf-8").replace("  - CC-BY-4.0\n", "  - CC0-1.0\n"), encoding="utf-8")
+    with pytest.raises(BuildError, match="CITATION.cff"):
+        _prepare(root, root / "_build")
+
+
+def test_the_validation_stamp_covers_every_module_of_the_package():
+    """An edit to any module validation may import (checks, measures, claims ...) re-validates."""
+    from datastory.build import _validation_digest
+
+    package = Path(__file__).resolve().parent.parent / "datastory"
+    import datastory.build as build
+
+    digests = []
+    for name in ("checks.py", "measures.py", "claims.py"):
+        module = package / name
+        original = module.read_bytes()
+        before = _validation_digest(package.parent)
+        try:
+            module.write_bytes(original + b"\n# touched\n")
+            digests.append(before != build._validation_digest(package.parent))
+        finally:
+            module.write_bytes(original)
+    assert digests == [True, True, True]

@@ -26,6 +26,7 @@ from .chart_nodes import (
 from .claim_role import ClaimRole
 from .data_pages import ClaimsLedger, CorrectionsLog, DataDictionary, DataDownloads, Discrepancies, SourcesList
 from .downloads import write_downloads
+from .editions import setup_editions
 from .inputs import add_build_inputs, ignore_paired_notebooks
 from .notebooks import note_read, start_reading, write_notebooks
 from .placeholders import refuse_placeholders
@@ -131,6 +132,7 @@ def setup(app):
     app.connect("env-merge-info", merge_chart_ids)
     app.connect("env-check-consistency", check_unique_chart_ids)
     setup_cards(app)
+    setup_editions(app)
     app.connect("html-page-context", _page_assets)
     app.add_node(
         chart,

@@ -300,7 +300,7 @@ def visit_chart_html(self, node: chart) -> None:
     sources = source_rows(bundle["sources"], app.config.datastory_data_path)
     ident = _identity(app)
     page = self.builder.get_target_uri(self.builder.current_docname)
-    page_url = f"{ident.site_url}{page}#chart-{cid}"
+    page_url = f"{ident.site_url}{page}#chart-{cid}" if ident.site_url else ""  # no made-up address
     credit = Credit(sources=[name for name, _ in by_publisher(sources)], licence=ident.licence_data,
                     site=ident.title, page_url=page_url)
     renderer = Renderer(Path(app.doctreedir).parent / ".datastory-charts")
@@ -310,7 +310,7 @@ def visit_chart_html(self, node: chart) -> None:
     (out_dir / f"{cid}.png").write_bytes(renderer.download_png(bundle["vega"], credit))
     (out_dir / f"{cid}.csv").write_text(bundle["csv"], encoding="utf-8")
     citation = (f"{ident.byline} ({ident.date_released[:4] or date.today().year}). {ident.title}: "
-                f"\u201c{bundle['title']}\u201d. {page_url}")
+                f"\u201c{bundle['title']}\u201d." + (f" {page_url}" if page_url else ""))
     meta = metadata(bundle, chart_id=cid, sources=sources, licence=ident.licence_data, citation=citation,
                     page_url=page_url, files={k: f"{cid}.{k}" for k in ("csv", "svg", "png", "html")})
     (out_dir / f"{cid}.json").write_text(json.dumps(meta, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")

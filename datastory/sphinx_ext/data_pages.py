@@ -127,8 +127,11 @@ class ClaimsLedger(SphinxDirective):
             what += nodes.Text(row.label)
             if not pd.isna(row.quote) and str(row.quote).strip():
                 what += nodes.inline(text=f"\u201c{row.quote}\u201d", classes=["ds-quote"])
-            rows.append([_with_id(value, row.claim_id), _measure(row.measure, words), what,
-                         certainty(row.qualifier), row.status, link])
+            figure = _with_id(value, row.claim_id)
+            up = "../" * self.env.docname.count("/")
+            figure += nodes.reference("", "Permalink and citation", refuri=f"{up}claims/{row.claim_id}.html",
+                                      classes=["ds-permalink-link"])
+            rows.append([figure, _measure(row.measure, words), what, certainty(row.qualifier), row.status, link])
             ids.append(f"claim-{row.claim_id}")
         return [_table(["Figure", "Measure", "What it is", "Certainty", "Status", "Source"], rows, "claims", ids)]
 

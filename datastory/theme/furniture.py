@@ -124,6 +124,14 @@ def add_byline(app, doctree, docname: str) -> None:
     app.datastory_pages[docname] = {"dates": dates}
 
 
+def _iso(text: str) -> bool:
+    try:
+        date.fromisoformat(str(text))
+    except ValueError:
+        return False
+    return True
+
+
 def _slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
 
@@ -137,17 +145,19 @@ def appendix(app, pagename: str, title: str) -> dict:
            else "")
     dates = page.get("dates")
     year = (dates.last_updated.year if dates and dates.last_updated else None) or ident.date_released[:4]
-    url = f"{ident.site_url}{app.builder.get_target_uri(pagename)}"
-    citation = (f"{ident.byline} ({year}). \u201c{title}.\u201d In {ident.title}. {url}")
+    url = f"{ident.site_url}{app.builder.get_target_uri(pagename)}" if ident.site_url else ""
+    edition = f", edition of {long_date(date.fromisoformat(ident.date_released))}" if _iso(ident.date_released) else ""
+    citation = f"{ident.byline} ({year}). \u201c{title}.\u201d In {ident.title}{edition}." + (f" {url}" if url else "")
     bibtex = "\n".join([
         f"@misc{{{_slug(Path(pagename).name)}-{year},",
         f"  author = {{{{{ident.byline}}}}},",  # braces: an organisation's name, not first and last names
         f"  title = {{{title}}},",
         f"  howpublished = {{In: {ident.title}}},",
         f"  year = {{{year}}},",
-        f"  url = {{{url}}},",
-        f"  note = {{Data and code: {ident.repository_url}}}",
+        *([f"  url = {{{url}}},"] if url else []),
+        *([f"  note = {{Data and code: {ident.repository_url}}}"] if ident.repository_url else []),
         "}"])
+    bibtex = bibtex.replace(",\n}", "\n}")
     return {
         "corrections": [{"date": long_date(c.day), "iso": c.day.isoformat(), "what": c.what, "why": c.why,
                          "href": f"{log}#{c.anchor}" if log else ""} for c in corrections[:SHOWN_CORRECTIONS]],
@@ -179,10 +189,12 @@ def rerun(app, pagename: str, context: dict) -> dict:
         links.append({"label": "Open in Colab", "download": False,
                       "href": f"{launch['colab_url'].rstrip('/')}/github/{owner_repo}/blob/{PUBLISHED_BRANCH}"
                               f"/_sources/{pagename}.ipynb"})
-    links.append({"label": "Source on GitHub" if owner_repo else "Source", "download": False,
-                  "href": f"{repo}/blob/{branch}/{source}"})
-    folder = repo.rstrip("/").rsplit("/", 1)[-1]
-    return {"links": links, "commands": f"git clone {repo}\ncd {folder}\nmake book"}
+    if repo:
+        links.append({"label": "Source on GitHub" if owner_repo else "Source", "download": False,
+                      "href": f"{repo}/blob/{branch}/{source}"})
+        folder = repo.rstrip("/").rsplit("/", 1)[-1]
+        return {"links": links, "commands": f"git clone {repo}\ncd {folder}\nmake book"}
+    return {"links": links, "commands": "# in a clone of this site's repository:\nmake book"}
 
 
 def page_context(app, pagename, templatename, context, doctree) -> None:

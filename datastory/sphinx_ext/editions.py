@@ -1,0 +1,326 @@
+"""Editions on the site: the editions page, each edition's "what changed", a permalink per figure,
+the frozen copies of earlier editions, the banner on a frozen copy, and the Atom feed.
+
+The computing is :mod:`datastory.editions` (no Sphinx); this module puts it on pages.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import os
+from pathlib import Path
+
+from docutils import nodes
+from docutils.parsers.rst import directives
+from sphinx.util.docutils import SphinxDirective
+
+from .. import editions as ed
+
+CLAIM_DIR = "claims"
+CHANGES_DIR = "_data/changes"
+
+
+class pending_changes(nodes.General, nodes.Element):
+    """Filled at doctree-resolved, when every page's data dependencies are known."""
+
+
+class pending_editions(nodes.General, nodes.Element):
+    pass
+
+
+class WhatChanged(SphinxDirective):
+    """``{what-changed} YYYY-MM-DD``: every figure that changed in that edition, before and after."""
+
+    required_arguments = 1
+
+    def run(self):
+        self.env.note_dependency(str(Path(self.env.srcdir) / ed.FOLDER / ed.LIST))
+        node = pending_changes()
+        node["edition"] = self.arguments[0]
+        return [node]
+
+
+class EditionsList(SphinxDirective):
+    """``{datastory-editions}``: the editions, newest first, each with its frozen copy and what changed."""
+
+    option_spec = {"class": directives.class_option}
+
+    def run(self):
+        self.env.note_dependency(str(Path(self.env.srcdir) / ed.FOLDER / ed.LIST))
+        return [pending_editions()]
+
+
+def _live(up: str) -> str:
+    """The live site's root from a page ``up`` below its own root: a frozen copy sits two folders down."""
+    return up + ("../../" if os.environ.get(ed.FROZEN_ENV) else "")
+
+
+def _edition(root: Path, day: str) -> tuple[ed.Edition | None, ed.Edition | None]:
+    """(the edition, the one before it)."""
+    listed = ed.read_editions(root)
+    for number, edition in enumerate(listed):
+        if edition.date == day:
+            return edition, (listed[number - 1] if number else None)
+    return None, None
+
+
+def changes_for(app, day: str) -> list[ed.Change] | None:
+    """The changes an edition made, with reasons and pages; None for the first edition."""
+    root = Path(app.srcdir)
+    cache = getattr(app, "_datastory_changes", {})
+    if day in cache:
+        return cache[day]
+    edition, before = _edition(root, day)
+    if edition is None or before is None:
+        cache[day] = None
+        app._datastory_changes = cache
+        return None
+    old = ed.figures(root / ed.FOLDER / before.date / "data")
+    new = ed.figures(root / ed.FOLDER / edition.date / "data")
+    from ..changelog import read_corrections
+
+    changes = ed.with_reasons(ed.diff(old, new), read_corrections(root / "CHANGELOG.md"), before.date, edition.date)
+    sources, tables = {}, {}
+    for doc in app.env.found_docs:
+        path = Path(app.env.doc2path(doc))
+        if path.is_file():
+            sources[doc] = path.read_text(encoding="utf-8")
+        tables[doc] = sorted({Path(dep).stem for dep in app.env.dependencies.get(doc, ())
+                              if Path(dep).suffix == ".csv"} - {"claims", "sources", "measures", "checks"})
+    story = [doc for doc in sources if doc.startswith("notebooks/") or doc in ("book/index", "book/ending")]
+    changes = ed.with_pages(changes, root, {d: sources[d] for d in story}, {d: tables[d] for d in story})
+    cache[day] = changes
+    app._datastory_changes = cache
+    return changes
+
+
+def _link(app, fromdoc: str, todoc: str) -> str:
+    title = app.env.titles[todoc].astext() if todoc in app.env.titles else todoc
+    return f'<a href="{html.escape(app.builder.get_relative_uri(fromdoc, todoc))}">{html.escape(title)}</a>'
+
+
+def fill(app, doctree, docname: str) -> None:
+    """``doctree-resolved``: the editions list and the what-changed tables, as HTML."""
+    root = Path(app.srcdir)
+    for node in list(doctree.findall(pending_editions)):
+        node.replace_self(nodes.raw("", _editions_html(app, docname, root), format="html"))
+    for node in list(doctree.findall(pending_changes)):
+        node.replace_self(nodes.raw("", _changes_html(app, docname, node["edition"]), format="html"))
+
+
+def _editions_html(app, docname: str, root: Path) -> str:
+    listed = ed.read_editions(root)
+    if not listed:
+        return "<p>No edition has been published yet.</p>"
+    up = "../" * docname.count("/")
+    rows = []
+    for number, edition in enumerate(reversed(listed)):
+        latest = number == 0
+        changes = changes_for(app, edition.date)
+        page = f"{ed.CHANGES}/{edition.date}"
+        counted = ("the first edition" if changes is None else
+                   f"{len({c.key for c in changes})} figures changed")
+        what = _link(app, docname, page).replace(">What changed in the edition of", ">What changed in the edition of") \
+            if page in app.env.found_docs else ""
+        rows.append(
+            f'<li class="ds-edition" id="edition-{edition.date}"><p class="ds-edition__date">'
+            f'<time datetime="{edition.date}">{ed.long_date(edition.day)}</time>'
+            f'{" · the latest" if latest else ""} · version {html.escape(edition.version)}</p>'
+            f"<p>{html.escape(edition.summary)}</p>"
+            f'<p class="ds-edition__links"><a href="{_live(up)}{ed.SITE_FOLDER}/{edition.date}/index.html">'
+            f"Read this edition as published</a> · {what or counted}"
+            f"{f' ({counted})' if what else ''}</p></li>")
+    return f'<ol class="ds-editions" reversed>{"".join(rows)}</ol>'
+
+
+def _changes_html(app, docname: str, day: str) -> str:
+    edition, before = _edition(Path(app.srcdir), day)
+    if edition is None:
+        return f"<p>No edition of {html.escape(day)} is recorded in {ed.FOLDER}/{ed.LIST}.</p>"
+    up = "../" * docname.count("/")
+    if before is None:
+        count = len(ed.figures(Path(app.srcdir) / ed.FOLDER / day / "data"))
+        return (f"<p>The first edition: {count} sourced figures and rows published. "
+                f'<a href="{_live(up)}{ed.SITE_FOLDER}/{day}/index.html">Read it as published</a>.</p>')
+    changes = changes_for(app, day) or []
+    kinds: dict[str, int] = {}
+    for change in changes:
+        kinds[ed.KINDS[change.kind]] = kinds.get(ed.KINDS[change.kind], 0) + 1
+    summary = "; ".join(f"{label}: {count}" for label, count in kinds.items()) or "no figure changed"
+    rows = []
+    for change in changes:
+        anchor = "figure-" + change.key.replace("/", "-")
+        pages = ", ".join(_link(app, docname, doc) for doc in change.pages if doc in app.env.titles)
+        permalink = (f' <a class="ds-changes__permalink" href="{up}{CLAIM_DIR}/{change.key.split("/", 1)[1]}.html">'
+                     "permalink</a>" if change.key.startswith("claims/") else "")
+        rows.append(
+            f'<tr id="{html.escape(anchor)}"><td>{html.escape(ed.KINDS[change.kind])}</td>'
+            f"<td>{html.escape(change.label)}{permalink}</td>"
+            f'<td class="ds-changes__before">{html.escape(change.before) or "—"}</td>'
+            f'<td class="ds-changes__after">{html.escape(change.after) or "—"}</td>'
+            f"<td>{html.escape(change.reason) or 'No reason recorded in the changelog'}</td>"
+            f"<td>{pages or '—'}</td></tr>")
+    downloads = (f'<p>The same rows: <a href="{up}{CHANGES_DIR}/{day}.csv" download>CSV</a> · '
+                 f'<a href="{up}{CHANGES_DIR}/{day}.json" download>JSON</a>. Compared with the edition of '
+                 f'<a href="{_live(up)}{ed.SITE_FOLDER}/{before.date}/index.html">{ed.long_date(before.day)}</a>; '
+                 f'<a href="{_live(up)}{ed.SITE_FOLDER}/{day}/index.html">this edition as published</a>.</p>')
+    return (f'<p class="ds-changes__summary">{len({c.key for c in changes})} figures changed ({summary}).</p>'
+            + downloads +
+            '<div class="ds-table-scroll"><table class="ds-changes"><thead><tr><th scope="col">Change</th>'
+            '<th scope="col">Figure</th><th scope="col">Before</th><th scope="col">After</th>'
+            '<th scope="col">Why</th><th scope="col">Pages it touches</th></tr></thead><tbody>'
+            + "".join(rows) + "</tbody></table></div>")
+
+
+# --- files beside the pages ---------------------------------------------------------------------
+
+def write_files(app, exception) -> None:
+    """``build-finished``: changes as CSV/JSON, claim permalinks, the feed, and the frozen editions."""
+    if exception is not None or app.builder.format != "html":
+        return
+    root, out = Path(app.srcdir), Path(app.outdir)
+    listed = ed.read_editions(root)
+    folder = out / CHANGES_DIR
+    folder.mkdir(parents=True, exist_ok=True)
+    for edition in listed:
+        changes = changes_for(app, edition.date) or []
+        (folder / f"{edition.date}.csv").write_text(ed.to_csv(changes), encoding="utf-8")
+        (folder / f"{edition.date}.json").write_text(
+            json.dumps({"edition": edition.date, "changes": [c.as_row() | {"pages": c.pages} for c in changes]},
+                       indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+    _write_permalinks(app, root, out, listed)
+    _write_feed(app, root, out, listed)
+    if not os.environ.get(ed.FROZEN_ENV):  # a frozen copy holds no editions of its own
+        ed.unpack(root, out)
+
+
+def _write_permalinks(app, root: Path, out: Path, listed) -> None:
+    from ..identity import identity
+
+    data = Path(app.config.datastory_data_path)
+    current = ed.figures(data)
+    sources = {row["source_id"]: row for row in ed._rows(data / "sources.csv")}
+    checks = {f"{r['table']}/{r['row_id']}": r for r in ed._rows(data / "checks.csv")}
+    measures = {row["id"]: row for row in ed._rows(data / "measures.csv")}
+    ident = identity(root)
+    folder = out / CLAIM_DIR
+    folder.mkdir(parents=True, exist_ok=True)
+    latest = listed[-1] if listed else None
+    ledger = app.builder.get_target_uri(app.config.datastory_sources_page)
+    for key, figure in sorted(current.items()):
+        if figure.table != "claims":
+            continue
+        claim_id, f = figure.row_id, figure.fields
+        source = sources.get(f["source_id"], {})
+        check = checks.get(key, {})
+        address = f"{ident.site_url}{CLAIM_DIR}/{claim_id}.html" if ident.site_url else f"{CLAIM_DIR}/{claim_id}.html"
+        edition = f", edition of {ed.long_date(latest.day)}" if latest else ""
+        cite = (f"{ident.byline} ({(latest.date if latest else ident.date_released)[:4]}). \u201c{f['label']}\u201d. "
+                f"In {ident.title}{edition}. {address}")
+        record = {
+            "claim_id": claim_id, "label": f["label"], "reads": figure.reads(),
+            "value": f["value"], "unit": f["unit"], "currency": f["currency"], "as_of": f["as_of"],
+            "measure": f["measure"], "measure_label": measures.get(f["measure"], {}).get("label", ""),
+            "status": f["status"], "qualifier": f["qualifier"], "derived_from": f["derived_from"],
+            "quote": f["quote"], "note": f["note"],
+            "source": {k: source.get(k, "") for k in ("source_id", "publisher", "title", "url", "published",
+                                                      "via_publisher", "via_url", "tier")},
+            "second_check": {k: check.get(k, "") for k in ("verdict", "checked_on", "note")},
+            "history": ed.history(root, key), "cite": cite, "licence": ident.licence_data,
+        }
+        (folder / f"{claim_id}.json").write_text(json.dumps(record, indent=1, ensure_ascii=False) + "\n",
+                                                 encoding="utf-8")
+        (folder / f"{claim_id}.html").write_text(_permalink_html(record, ident, f"../{ledger}#claim-{claim_id}"),
+                                                 encoding="utf-8")
+
+
+def _permalink_html(r: dict, ident, ledger_href: str) -> str:
+    e = html.escape
+    src = r["source"]
+    source = (f'<a href="{e(src["url"])}">{e(src["publisher"])}: {e(src["title"])}</a>'
+              + (f' ({e(src["published"])})' if src["published"] else "")
+              + (f'; read via <a href="{e(src["via_url"])}">{e(src["via_publisher"])}</a>' if src["via_url"] else ""))
+    history = "".join(
+        f"<tr><td><a href=\"{_live('../')}{ed.SITE_FOLDER}/{h['edition']}/index.html\">{e(h['edition'])}</a></td>"
+        f"<td>{e(h.get('reads', 'not in this edition'))}</td><td>{e(h.get('qualifier', ''))}</td>"
+        f"<td>{e(h.get('source_id', ''))}</td></tr>" for h in r["history"])
+    check = r["second_check"]
+    checked_on = f" on {e(check['checked_on'])}" if check["checked_on"] else ""
+    history = history or '<tr><td colspan="4">No edition recorded yet</td></tr>'
+    links = (f'<a href="{e(ledger_href)}">Its row in the claims ledger</a> · <a href="{e(r["claim_id"])}.json">JSON</a>'
+             f" · Licence: {e(r['licence'])}")
+    derived = f" (derived from {e(r['derived_from'])})" if r["derived_from"] else ""
+    return f"""<!DOCTYPE html>
+<html lang="en" data-theme="light"><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{e(r['label'])}: {e(r['reads'])} · {e(ident.title)}</title>
+<link rel="stylesheet" href="../_static/datastory-theme.css">
+<script src="../_static/datastory-mode.js"></script>
+<link rel="alternate" type="application/json" href="{e(r['claim_id'])}.json">
+</head><body class="ds-body ds-permalink"><main class="ds-article"><article>
+<p class="ds-kicker"><a href="../index.html">{e(ident.title)}</a> · a figure</p>
+<h1>{e(r['label'])}</h1>
+<p class="ds-permalink__figure"><strong>{e(r['reads'])}</strong> · as of <time>{e(r['as_of'])}</time></p>
+<dl class="ds-permalink__facts">
+<dt>What it counts</dt><dd>{e(r['measure_label'] or r['measure'])}</dd>
+<dt>Certainty</dt><dd>{e(r['qualifier'])}{derived}</dd>
+<dt>Quote</dt><dd><blockquote>{e(r['quote'])}</blockquote></dd>
+<dt>Source</dt><dd>{source}</dd>
+<dt>Second check</dt><dd>{e(check['verdict'] or 'none recorded')}{checked_on}</dd>
+<dt>Note</dt><dd>{e(r['note'])}</dd>
+</dl>
+<h2>Cite this figure</h2>
+<p class="ds-permalink__cite">{e(r['cite'])}</p>
+<h2>This figure across the editions</h2>
+<table class="ds-changes"><thead><tr><th scope="col">Edition</th><th scope="col">Figure</th>
+<th scope="col">Certainty</th><th scope="col">Source</th></tr></thead><tbody>{history}</tbody></table>
+<p>{links}</p>
+</article></main></body></html>
+"""
+
+
+def _write_feed(app, root: Path, out: Path, listed) -> None:
+    from ..changelog import read_corrections
+    from ..identity import identity
+
+    ident = identity(root)
+    entries = []
+    for edition in listed:
+        page = (f"{ed.CHANGES}/{edition.date}" if (root / f"{ed.CHANGES}/{edition.date}.md").is_file()
+                else ed.PAGE)
+        entries.append({"id": f"urn:datastory:edition:{edition.date}",
+                        "title": f"Edition of {ed.long_date(edition.day)}", "updated": edition.date,
+                        "link": f"{page}.html", "summary": edition.summary})
+    first = listed[0].date if listed else None
+    for correction in read_corrections(root / "CHANGELOG.md"):
+        if first and correction.day.isoformat() > first:  # corrections after first publication only
+            entries.append({"id": f"urn:datastory:{correction.anchor}", "title": f"Correction: {correction.what}",
+                            "updated": correction.day.isoformat(),
+                            "link": f"book/corrections.html#{correction.anchor}",
+                            "summary": f"Said: {correction.said} Says: {correction.says} Why: {correction.why}"})
+    entries.sort(key=lambda e: (e["updated"], e["id"]), reverse=True)
+    updated = entries[0]["updated"] if entries else (ident.date_released or "1970-01-01")
+    (out / "feed.xml").write_text(ed.atom(ident.title, ident.site_url, entries, updated), encoding="utf-8")
+
+
+def banner(app, pagename, templatename, context, doctree) -> None:
+    """``html-page-context``: on a frozen edition's pages, a banner naming its date and linking the latest."""
+    day = os.environ.get(ed.FROZEN_ENV)
+    if not day:
+        return
+    up = "../" * pagename.count("/")
+    from datetime import date
+
+    context["ds_edition_banner"] = {"date": day, "long": ed.long_date(date.fromisoformat(day)),
+                                    "latest": f"{up}../../index.html", "editions": f"{up}../../{ed.PAGE}.html"}
+
+
+def setup_editions(app) -> None:
+    app.add_node(pending_changes)
+    app.add_node(pending_editions)
+    app.add_directive("what-changed", WhatChanged)
+    app.add_directive("datastory-editions", EditionsList)
+    app.connect("doctree-resolved", fill)
+    app.connect("html-page-context", banner)
+    app.connect("build-finished", write_files)
