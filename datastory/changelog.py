@@ -86,3 +86,18 @@ def read_corrections(path: Path) -> list[Correction]:
 def corrections_for(entries: list[Correction], source: str) -> list[Correction]:
     """The corrections that name ``source`` (a path like ``notebooks/01-x.md``) among their pages."""
     return [entry for entry in entries if source in entry.pages]
+
+
+def published_after_first_edition(entries: list[Correction], root: Path) -> list[Correction]:
+    """The corrections a reader would call corrections: those dated after the first edition.
+
+    Entries up to the first edition's date are the provenance log kept while the story was being
+    reported (shown on the data changelog page); with no edition yet, none is a correction.
+    """
+    from .editions import read_editions
+
+    listed = read_editions(root)
+    if not listed:
+        return []
+    first = listed[0].date
+    return [entry for entry in entries if entry.day.isoformat() > first]

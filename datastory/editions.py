@@ -160,10 +160,12 @@ class Change:
     after: str
     reason: str = ""
     pages: list[str] = field(default_factory=list)  # page docnames that state it or chart its table
+    charts: list[tuple[str, str, str]] = field(default_factory=list)  # (docname, chart id, title) drawing it
 
     def as_row(self) -> dict:
-        return {"change": KINDS[self.kind], **{k: v for k, v in asdict(self).items() if k != "pages"},
-                "pages": " ".join(self.pages)}
+        return {"change": KINDS[self.kind],
+                **{k: v for k, v in asdict(self).items() if k not in ("pages", "charts")},
+                "pages": " ".join(self.pages), "charts": " ".join(f"{doc}#chart-{cid}" for doc, cid, _ in self.charts)}
 
 
 def diff(old: dict[str, Figure], new: dict[str, Figure]) -> list[Change]:
@@ -231,9 +233,31 @@ def with_pages(changes: list[Change], root: Path, sources: dict[str, str],
     return changes
 
 
+def with_charts(changes: list[Change], charts: list[dict], old: dict[str, Figure],
+                new: dict[str, Figure]) -> list[Change]:
+    """The charts each change touches. ``charts``: dicts with doc, id, title, row_ids, source_ids
+    (from each chart's own rows). A chart that lists its rows is matched by row id; one that does
+    not, by the row's source (before or after the change)."""
+    for change in changes:
+        table, row_id = change.key.split("/", 1)
+        figure = new.get(change.key) or old.get(change.key)
+        sources = {f.fields.get("source_id", "") for f in (old.get(change.key), new.get(change.key)) if f}
+        hits = []
+        for chart in charts:
+            if table == "claims":
+                continue
+            if chart["row_ids"]:
+                if row_id in chart["row_ids"]:
+                    hits.append((chart["doc"], chart["id"], chart["title"]))
+            elif figure is not None and sources & chart["source_ids"] and chart["doc"] in change.pages:
+                hits.append((chart["doc"], chart["id"], chart["title"]))
+        change.charts = hits
+    return changes
+
+
 def to_csv(changes: list[Change]) -> str:
     out = io.StringIO()
-    columns = ["change", "kind", "key", "label", "before", "after", "reason", "pages"]
+    columns = ["change", "kind", "key", "label", "before", "after", "reason", "pages", "charts"]
     writer = csv.DictWriter(out, fieldnames=columns, lineterminator="\n")
     writer.writeheader()
     for change in changes:
@@ -311,7 +335,7 @@ def archive(site: Path, target: Path) -> Path:
     with open(target, "wb") as raw:
         import gzip
 
-        with gzip.GzipFile(fileobj=raw, mode="wb", mtime=0, compresslevel=9) as zipped:
+        with gzip.GzipFile(filename="", fileobj=raw, mode="wb", mtime=0, compresslevel=9) as zipped:
             with tarfile.open(fileobj=zipped, mode="w", format=tarfile.PAX_FORMAT) as tar:
                 for path in files:
                     info = tarfile.TarInfo(path.relative_to(site).as_posix())
@@ -337,6 +361,16 @@ def unpack(root: Path, site: Path) -> list[str]:
             tar.extractall(target, filter="data")
         done.append(edition.date)
     return done
+
+
+def archived_charts(root: Path, day: str) -> set[str]:
+    """The chart ids an edition's frozen copy holds (its ``_charts/<id>.html`` embed pages)."""
+    tarball = Path(root) / FOLDER / day / ARCHIVE
+    if not tarball.is_file():
+        return set()
+    with tarfile.open(tarball, "r:gz") as tar:
+        return {Path(name).stem for name in tar.getnames()
+                if name.startswith("_charts/") and name.endswith(".html") and name.count("/") == 1}
 
 
 def digest(path: Path) -> str:

@@ -21,7 +21,7 @@ import pandas as pd
 from .data import Package
 from .identity import Identity
 
-FIXED_TIME = (2025, 1, 1, 0, 0, 0)
+FIXED_TIME = (2025, 1, 1, 0, 0, 0)  # a package with no edition date yet
 LICENCE_URLS = {"CC-BY-4.0": "https://creativecommons.org/licenses/by/4.0/",
                 "CC0-1.0": "https://creativecommons.org/publicdomain/zero/1.0/",
                 "CC-BY-SA-4.0": "https://creativecommons.org/licenses/by-sa/4.0/",
@@ -160,10 +160,22 @@ def zip_members(package: Package, root: Path, ident: Identity) -> list[tuple[str
     return members
 
 
-def write_zip(path: Path, members: list[tuple[str, bytes]]) -> None:
+def edition_time(ident: Identity) -> tuple[int, ...]:
+    """Every member of the zip is dated with the edition it belongs to (CITATION.cff's date-released):
+    deterministic, and an unzipped copy still says which edition it is."""
+    from datetime import date
+
+    try:
+        day = date.fromisoformat(ident.date_released)
+    except ValueError:
+        return FIXED_TIME
+    return (day.year, day.month, day.day, 0, 0, 0)
+
+
+def write_zip(path: Path, members: list[tuple[str, bytes]], when: tuple[int, ...] = FIXED_TIME) -> None:
     with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         for name, content in sorted(members):
-            info = zipfile.ZipInfo(name, date_time=FIXED_TIME)
+            info = zipfile.ZipInfo(name, date_time=when)
             info.compress_type = zipfile.ZIP_DEFLATED
             info.external_attr = 0o644 << 16
             archive.writestr(info, content)
@@ -257,7 +269,7 @@ def export(package: Package, root: Path, ident: Identity, out: Path) -> dict[str
     out.mkdir(parents=True, exist_ok=True)
     zip_name, db_name = names(package)
     members = zip_members(package, root, ident)
-    write_zip(out / zip_name, members)
+    write_zip(out / zip_name, members, edition_time(ident))
     (out / "README.md").write_bytes(dict(members)["README.md"])
     write_sqlite(package, out / db_name)
     metadata = datasette_metadata(package, ident, Path(db_name).stem)

@@ -20,6 +20,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from conftest import ROOT
 
 from datastory.serve import Watcher, tap
 
@@ -398,3 +399,24 @@ def test_the_live_view_replaces_the_picture_without_a_shift(chromium, base, site
             after = figure.locator(".ds-chart__view").bounding_box()["height"]
             assert abs(after - before) <= 2, (path, figure.get_attribute("id"), before, after)
         context.close()
+
+
+def test_the_embed_code_offers_the_live_chart_and_the_chart_as_of_the_latest_edition(chromium, base, site):
+    from datastory.editions import read_editions
+
+    latest = read_editions(ROOT)[-1].date
+    context, page, watcher = open_page(chromium, base, "notebooks/03-chips-export-controls.html")
+    figure = page.locator("figure#chart-h20-charge")
+    figure.locator("a.ds-chart__embed").click()
+    fields = figure.locator(".ds-chart__offer-field")
+    assert fields.count() == 2
+    live_code, pinned_code = fields.nth(0).input_value(), fields.nth(1).input_value()
+    assert re.search(r'src="http://127\.0\.0\.1:\d+/_charts/h20-charge\.html"', live_code)
+    assert f'/editions/{latest}/_charts/h20-charge.html"' in pinned_code
+    assert f"as of the edition of {latest}" in figure.locator(".ds-chart__offer").inner_text()
+    pinned = re.search(r'src="([^"]+)"', pinned_code).group(1)
+    frame = page.context.new_page()
+    assert frame.goto(pinned).status == 200  # the frozen copy answers at that address
+    assert frame.locator("figure.ds-chart").count() == 1
+    assert watcher.problems() == []
+    context.close()

@@ -36,6 +36,10 @@ def test_zip_has_the_descriptor_at_its_root_and_everything_an_outsider_needs(exp
         assert {res["path"] for res in package.resources} <= names
         assert all("/" not in name for name in names)
         assert archive.read("CITATION.cff") == (ROOT / "CITATION.cff").read_bytes()
+        # the edition's date on every member, and in the README's citation
+        day = identity(ROOT).date_released
+        assert {info.date_time[:3] for info in archive.infolist()} == {tuple(int(p) for p in day.split("-"))}
+        assert f"edition of {day}" in archive.read("README.md").decode("utf-8")
 
 
 def test_zip_is_byte_identical_across_exports(exported, tmp_path):

@@ -10,7 +10,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from conftest import copy_repo, run_build
+from conftest import PUBLISHED, copy_repo, run_build
 
 from datastory.changelog import ChangelogError, corrections_for, read_corrections
 from datastory.history import read_history
@@ -153,8 +153,10 @@ def test_chapters_carry_byline_rerun_block_and_appendix_from_data(site):
         assert "Undated copy: built without its git history" in text  # the test copy has no .git
         assert 'id="ds-rerun-title"' in text and f"_sources/notebooks/{page.stem}.ipynb" in text
         assert "Updates and corrections" in text and "Reuse" in text and "Citation" in text
-        assert f"{ident.site_url}notebooks/{page.name}" in text  # citation with the real site URL
-        assert f"note = {{Data and code: {ident.repository_url}}}" in text
+        # the addresses the publishing workflow supplied, never one CITATION.cff made up
+        assert f"{PUBLISHED['DATASTORY_SITE_URL']}notebooks/{page.name}" in text
+        assert f"note = {{Data and code: {PUBLISHED['DATASTORY_REPOSITORY_URL']}}}" in text
+        assert "edition of " in text  # the citation names the edition
         assert "mybinder.org/v2/gh/" in text and "colab.research.google.com/github/" in text
 
 
@@ -459,3 +461,16 @@ def test_dates_follow_the_git_history_of_a_clone(tmp_path, built_site):
     assert 'Updated <time datetime="2025-09-15">15 September 2025</time>' in later
     assert 'Published <time datetime="2025-07-31">31 July 2025</time>' in first and "Updated" not in first
     assert "(2025)" in later and "year = {2025}" in later
+
+
+@pytest.mark.slow
+def test_every_page_has_one_viewport_tag_so_a_phone_shows_it_at_its_width(site):
+    missing = {}
+    for page in site.rglob("*.html"):
+        parts = page.relative_to(site).parts
+        if parts[0] in ("editions", "_static", "_sources") or page.name == "index.html" and len(parts) == 1:
+            continue  # frozen copies stay as published; the root index only redirects
+        count = page.read_text(encoding="utf-8").count('name="viewport"')
+        if count != 1:
+            missing[page.relative_to(site).as_posix()] = count
+    assert missing == {}

@@ -249,9 +249,12 @@ def _pictures(cid: str, root: str, pictures: dict[str, str]) -> str:
             f'decoding="async"></picture></div>')
 
 
-def figure_html(bundle: dict, cid: str, root: str, source_links: str, pictures: dict, classes: str = "") -> str:
-    """The figure, the same in a chapter page and in the chart's embed page."""
+def figure_html(bundle: dict, cid: str, root: str, source_links: str, pictures: dict, classes: str = "",
+                pinned: tuple[str, str] | None = None) -> str:
+    """The figure, the same in a chapter page and in the chart's embed page. ``pinned``: (edition date,
+    address of this chart's embed page in that edition's frozen copy), offered beside the live embed."""
     title, description = esc(bundle["title"]), esc(bundle["description"])
+    pin = (f' data-edition="{esc(pinned[0])}" data-pinned="{esc(pinned[1])}"' if pinned else "")
     rows = _rows(bundle)
     files = f"{root}{CHART_DIR}/{cid}"
     return (
@@ -273,7 +276,7 @@ def figure_html(bundle: dict, cid: str, root: str, source_links: str, pictures: 
         f'<a class="ds-chart__png" href="{files}.png" download="{cid}.png">Image (PNG)</a> · '
         f'<a class="ds-chart__svg" href="{files}.svg" download="{cid}.svg">Image (SVG)</a> · '
         f'<a class="ds-chart__share" href="#chart-{cid}" data-action="share">Share</a> · '
-        f'<a class="ds-chart__embed" href="{files}.html" data-action="embed">Embed</a></p>'
+        f'<a class="ds-chart__embed" href="{files}.html" data-action="embed"{pin}>Embed</a></p>'
         f'<p class="ds-chart__offer" hidden></p></figcaption></figure>'
     )
 
@@ -317,13 +320,32 @@ def visit_chart_html(self, node: chart) -> None:
 
     links = source_links_html(sources)
     classes = "".join(f" {cls}" for tag, cls in FIGURE_TAGS.items() if tag in node.get("tags", []))
-    self.body.append(figure_html(bundle, cid, root, links, pictures, classes))
+    self.body.append(figure_html(bundle, cid, root, links, pictures, classes, pinned=_pinned(app, cid, root)))
     (out_dir / f"{cid}.html").write_text(
         embed_page(bundle, cid, links, pictures, ident, licence_url=LICENCE_URLS.get(ident.licence_data, ""),
                    page_href=f"../{page}#chart-{cid}", page_title=self.builder.env.titles[
                        self.builder.current_docname].astext()),
         encoding="utf-8")
     raise nodes.SkipNode
+
+
+def _pinned(app, cid: str, root: str) -> tuple[str, str] | None:
+    """The latest edition's frozen copy of this chart, if it has one (a frozen build pins to itself)."""
+    import os
+
+    from .. import editions as ed
+
+    frozen = os.environ.get(ed.FROZEN_ENV)
+    if frozen:
+        return frozen, f"{root}{CHART_DIR}/{cid}.html"
+    if not hasattr(app, "_datastory_archived"):
+        listed = ed.read_editions(Path(app.srcdir))
+        latest = listed[-1].date if listed else ""
+        app._datastory_archived = (latest, ed.archived_charts(Path(app.srcdir), latest) if latest else set())
+    latest, charts = app._datastory_archived
+    if cid not in charts:
+        return None
+    return latest, f"{root}{ed.SITE_FOLDER}/{latest}/{CHART_DIR}/{cid}.html"
 
 
 def embed_page(bundle: dict, cid: str, links: str, pictures: dict, ident, *, licence_url: str, page_href: str,

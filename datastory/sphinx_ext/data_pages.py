@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 from docutils import nodes
+from docutils.parsers.rst import directives
 from sphinx.util.docutils import SphinxDirective
 
 from ..data import load, read_descriptor
@@ -182,19 +183,31 @@ class DataDownloads(SphinxDirective):
 
 
 class CorrectionsLog(SphinxDirective):
-    """Every correction in ``CHANGELOG.md``, one filterable row each (the id chapters link to)."""
+    """Corrections in ``CHANGELOG.md``, one filterable row each (the id chapters link to).
+
+    By default only those made after first publication (the first edition's date): what a reader
+    calls a correction. ``:all:`` lists every entry, the provenance log kept before publication too.
+    """
+
+    option_spec = {"all": directives.flag}
 
     def run(self):
         from pathlib import Path
 
-        from ..changelog import ChangelogError, read_corrections
+        from ..changelog import ChangelogError, published_after_first_edition, read_corrections
 
         log = Path(self.env.srcdir) / "CHANGELOG.md"
         self.env.note_dependency(str(log))
+        self.env.note_dependency(str(Path(self.env.srcdir) / "editions" / "editions.yml"))
         try:
             entries = read_corrections(log)
         except ChangelogError as error:
             raise self.error(str(error)) from None
+        if "all" not in self.options:
+            entries = published_after_first_edition(entries, Path(self.env.srcdir))
+            if not entries:
+                para = nodes.paragraph(text="No correction has been made since the story was first published.")
+                return [para]
         rows = []
         for entry in entries:
             pages = nodes.paragraph()

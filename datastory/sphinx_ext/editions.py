@@ -18,7 +18,7 @@ from sphinx.util.docutils import SphinxDirective
 from .. import editions as ed
 
 CLAIM_DIR = "claims"
-CHANGES_DIR = "_data/changes"
+CHANGES_DIR = ed.CHANGES  # the CSV and JSON sit beside each what-changed page
 
 
 class pending_changes(nodes.General, nodes.Element):
@@ -90,9 +90,32 @@ def changes_for(app, day: str) -> list[ed.Change] | None:
                               if Path(dep).suffix == ".csv"} - {"claims", "sources", "measures", "checks"})
     story = [doc for doc in sources if doc.startswith("notebooks/") or doc in ("book/index", "book/ending")]
     changes = ed.with_pages(changes, root, {d: sources[d] for d in story}, {d: tables[d] for d in story})
+    changes = ed.with_charts(changes, _charts(app, story), old, new)
     cache[day] = changes
     app._datastory_changes = cache
     return changes
+
+
+def _charts(app, docs: list[str]) -> list[dict]:
+    """Each chart of these pages with the row ids and source ids of its own rows."""
+    import csv
+    import io
+
+    from .chart_nodes import chart
+
+    found = []
+    for doc in sorted(docs):
+        try:
+            doctree = app.env.get_doctree(doc)
+        except Exception:  # a page not (yet) pickled: it has no chart to name
+            continue
+        ids = iter(getattr(app.env, "datastory_chart_ids", {}).get(doc, []))
+        for node in doctree.findall(chart):
+            rows = list(csv.DictReader(io.StringIO(node["bundle"].get("csv", ""))))
+            found.append({"doc": doc, "id": node.get("chart_id") or next(ids, ""), "title": node["bundle"]["title"],
+                          "row_ids": {r["row_id"] for r in rows if r.get("row_id")},
+                          "source_ids": {r["source_id"] for r in rows if r.get("source_id")}})
+    return found
 
 
 def _link(app, fromdoc: str, todoc: str) -> str:
@@ -152,6 +175,9 @@ def _changes_html(app, docname: str, day: str) -> str:
     for change in changes:
         anchor = "figure-" + change.key.replace("/", "-")
         pages = ", ".join(_link(app, docname, doc) for doc in change.pages if doc in app.env.titles)
+        drawn = "".join(f'<br>Chart: <a href="{html.escape(app.builder.get_relative_uri(docname, doc))}#chart-'
+                        f'{html.escape(cid)}">{html.escape(title)}</a>' for doc, cid, title in change.charts)
+        pages += drawn
         permalink = (f' <a class="ds-changes__permalink" href="{up}{CLAIM_DIR}/{change.key.split("/", 1)[1]}.html">'
                      "permalink</a>" if change.key.startswith("claims/") else "")
         rows.append(
@@ -161,15 +187,15 @@ def _changes_html(app, docname: str, day: str) -> str:
             f'<td class="ds-changes__after">{html.escape(change.after) or "—"}</td>'
             f"<td>{html.escape(change.reason) or 'No reason recorded in the changelog'}</td>"
             f"<td>{pages or '—'}</td></tr>")
-    downloads = (f'<p>The same rows: <a href="{up}{CHANGES_DIR}/{day}.csv" download>CSV</a> · '
-                 f'<a href="{up}{CHANGES_DIR}/{day}.json" download>JSON</a>. Compared with the edition of '
+    downloads = (f'<p>The same rows: <a href="{day}.csv" download>CSV</a> · '
+                 f'<a href="{day}.json" download>JSON</a>. Compared with the edition of '
                  f'<a href="{_live(up)}{ed.SITE_FOLDER}/{before.date}/index.html">{ed.long_date(before.day)}</a>; '
                  f'<a href="{_live(up)}{ed.SITE_FOLDER}/{day}/index.html">this edition as published</a>.</p>')
     return (f'<p class="ds-changes__summary">{len({c.key for c in changes})} figures changed ({summary}).</p>'
             + downloads +
             '<div class="ds-table-scroll"><table class="ds-changes"><thead><tr><th scope="col">Change</th>'
             '<th scope="col">Figure</th><th scope="col">Before</th><th scope="col">After</th>'
-            '<th scope="col">Why</th><th scope="col">Pages it touches</th></tr></thead><tbody>'
+            '<th scope="col">Why</th><th scope="col">Pages and charts it touches</th></tr></thead><tbody>'
             + "".join(rows) + "</tbody></table></div>")
 
 
@@ -187,7 +213,8 @@ def write_files(app, exception) -> None:
         changes = changes_for(app, edition.date) or []
         (folder / f"{edition.date}.csv").write_text(ed.to_csv(changes), encoding="utf-8")
         (folder / f"{edition.date}.json").write_text(
-            json.dumps({"edition": edition.date, "changes": [c.as_row() | {"pages": c.pages} for c in changes]},
+            json.dumps({"edition": edition.date, "changes": [c.as_row() | {"pages": c.pages, "charts": [
+                {"page": doc, "chart": cid, "title": title} for doc, cid, title in c.charts]} for c in changes]},
                        indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
     _write_permalinks(app, root, out, listed)
     _write_feed(app, root, out, listed)

@@ -373,9 +373,9 @@
     return url.href;
   }
 
-  function offer(figure, label, text) {
+  function offer(figure, label, text, more) {
     var box = figure.querySelector(".ds-chart__offer");
-    box.textContent = "";
+    if (!more) { box.textContent = ""; }
     var name = document.createElement("label");
     name.textContent = label + " ";
     var field = document.createElement("input");
@@ -386,6 +386,7 @@
     name.appendChild(field);
     box.appendChild(name);
     box.hidden = false;
+    if (more) { return; }
     field.focus();
     field.select();
     if (navigator.clipboard && navigator.clipboard.writeText) {
@@ -395,8 +396,8 @@
     }
   }
 
-  function embedCode(figure, link) {
-    var src = new URL(link.getAttribute("href"), window.location.href).href;
+  function embedCode(figure, link, href) {
+    var src = new URL(href || link.getAttribute("href"), window.location.href).href;
     var picture = figure.querySelector(".ds-chart__wide img");
     var height = Math.round(Number(picture ? picture.getAttribute("height") : 400) + 160);
     var title = figure.getAttribute("aria-label") || "";
@@ -474,7 +475,13 @@
       event.preventDefault();
       if (action === "table") { showTable(figure, link); }
       else if (action === "share") { offer(figure, "Link to this chart as it is now:", shareUrl(figure)); }
-      else if (action === "embed") { offer(figure, "Embed code:", embedCode(figure, link)); }
+      else if (action === "embed") {
+        offer(figure, "Embed code, live (follows corrections):", embedCode(figure, link));
+        if (link.getAttribute("data-pinned")) {
+          offer(figure, "Embed code, as of the edition of " + link.getAttribute("data-edition") + ":",
+                embedCode(figure, link, link.getAttribute("data-pinned")), true);
+        }
+      }
     });
     /* First touch (or focus) makes the chart live at once. */
     var view = figure.querySelector(".ds-chart__view");

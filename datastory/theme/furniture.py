@@ -18,7 +18,7 @@ from pathlib import Path
 from docutils import nodes
 from sphinx.util import logging
 
-from ..changelog import corrections_for, read_corrections
+from ..changelog import corrections_for, published_after_first_edition, read_corrections
 from ..history import read_history
 from ..identity import identity
 
@@ -140,7 +140,7 @@ def appendix(app, pagename: str, title: str) -> dict:
     """Updates and corrections, Reuse and Citation for one chapter."""
     ident, page = app.datastory_identity, app.datastory_pages.get(pagename, {})
     source = Path(app.env.doc2path(pagename)).relative_to(Path(app.srcdir)).as_posix()
-    corrections = corrections_for(app.datastory_corrections, source)
+    corrections = corrections_for(published_after_first_edition(app.datastory_corrections, Path(app.srcdir)), source)
     log = (app.builder.get_relative_uri(pagename, CORRECTIONS_PAGE) if CORRECTIONS_PAGE in app.env.all_docs
            else "")
     dates = page.get("dates")
