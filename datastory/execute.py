@@ -253,9 +253,7 @@ def execute(chapters: list[Chapter], *, timeout: int, workers: int | None = None
                 try:
                     executed_json, _, files, seconds = future.result()
                 except ExecutionFailed as error:
-                    failures.append(str(error))
-                    for other in pending:
-                        other.cancel()
+                    failures.append(str(error))  # the others run on, so every failing chapter is named
                     continue
                 store(chapter, executed_json, files, seconds)
                 done.append(chapter.name)

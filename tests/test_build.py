@@ -405,3 +405,19 @@ def test_the_validation_stamp_covers_every_module_of_the_package():
         finally:
             module.write_bytes(original)
     assert digests == [True, True, True]
+
+
+@pytest.mark.slow
+def test_every_failing_chapter_is_named_when_several_fail(tmp_path):
+    """A failure does not cancel the chapters still queued (which used to surface as a bare CancelledError)."""
+    root = copy_repo(tmp_path / "repo")  # cold: every chapter is stale, more chapters than workers
+    chapters = sorted((root / "notebooks").glob("*.md"))
+    broken = [chapters[0], chapters[-1]]
+    for number, notebook in enumerate(broken):
+        notebook.write_text(notebook.read_text(encoding="utf-8") + "\n```{code-cell} ipython3\n"
+                            f'raise RuntimeError("deliberate failure {number}")\n```\n', encoding="utf-8")
+    result = run_build(root)
+    assert result.returncode != 0
+    assert "CancelledError" not in result.stderr
+    for number, notebook in enumerate(broken):
+        assert f"notebooks/{notebook.name}:" in result.stderr and f"deliberate failure {number}" in result.stderr
