@@ -248,6 +248,7 @@ def main_build(root: Path, only: Path | None = None) -> int:
     if only is None:
         print(f"{done} {site}; view it with `make serve` (http://127.0.0.1:8000)")
     else:
-        page = site / Path(only).with_suffix(".html").name
-        print(f"{done} {site}; open {next(site.rglob(page.name), page)}")
+        name = Path(only).with_suffix(".html").name
+        page = next((p for p in (site / "notebooks" / name, site / name) if p.is_file()), site / name)
+        print(f"{done} {site}; open {page}")
     return 0

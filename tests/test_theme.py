@@ -144,17 +144,24 @@ def test_theme_is_ours_and_light(site):
 
 
 @pytest.mark.slow
-def test_chapters_carry_byline_rerun_block_and_appendix_from_data(site):
+def test_chapters_carry_byline_and_end_with_one_line_to_their_reuse_page(site):
+    """The story ends with the story; re-running, reuse and citation live on the chapter's own page."""
     ident = identity(ROOT)
-    for page in sorted((site / "notebooks").glob("*.html")):
+    for chapter in sorted((site / "notebooks").glob("*.html")):
+        story = chapter.read_text(encoding="utf-8")
+        assert f"By {ident.byline}".replace("'", "&#x27;") in story, chapter.name
+        assert re.search(r"\d+ min read", story)
+        assert "Undated copy: built without its git history" in story  # the test copy has no .git
+        for furniture in ('id="ds-rerun-title"', "git clone", "BibTeX", "@misc{"):
+            assert furniture not in story, (chapter.name, furniture)
+        assert f'href="../reuse/{chapter.name}"' in story
+        page = site / "reuse" / chapter.name
         text = page.read_text(encoding="utf-8")
-        assert f"By {ident.byline}".replace("'", "&#x27;") in text, page.name
-        assert re.search(r"\d+ min read", text)
-        assert "Undated copy: built without its git history" in text  # the test copy has no .git
-        assert 'id="ds-rerun-title"' in text and f"_sources/notebooks/{page.stem}.ipynb" in text
-        assert "Updates and corrections" in text and "Reuse" in text and "Citation" in text
+        assert f'href="../notebooks/{chapter.name}"' in text  # and back
+        assert 'id="ds-rerun-title"' in text and f"_sources/notebooks/{chapter.stem}.ipynb" in text
+        assert "Corrections" in text and "Reuse" in text and "Cite it" in text and "BibTeX" in text
         # the addresses the publishing workflow supplied, never one CITATION.cff made up
-        assert f"{PUBLISHED['DATASTORY_SITE_URL']}notebooks/{page.name}" in text
+        assert f"{PUBLISHED['DATASTORY_SITE_URL']}notebooks/{chapter.name}" in text
         assert f"note = {{Data and code: {PUBLISHED['DATASTORY_REPOSITORY_URL']}}}" in text
         assert "edition of " in text  # the citation names the edition
         assert "mybinder.org/v2/gh/" in text and "colab.research.google.com/github/" in text
@@ -435,9 +442,9 @@ def test_print_shows_the_article_without_controls(chromium, strict):
     page = context.new_page()
     page.goto(f"{strict}/{CHAPTER}")
     page.emulate_media(media="print")
-    for hidden in (".ds-topbar", ".ds-rerun", ".ds-pager"):
+    for hidden in (".ds-topbar", ".ds-pager"):
         assert not page.locator(hidden).is_visible(), hidden
-    assert page.locator(".ds-appendix").is_visible()
+    assert page.locator(".ds-endnote").is_visible()
     assert page.evaluate("getComputedStyle(document.body).backgroundColor") in ("rgb(255, 255, 255)",)
     context.close()
 

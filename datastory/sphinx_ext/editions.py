@@ -203,8 +203,8 @@ def _changes_html(app, docname: str, day: str) -> str:
 
 def write_files(app, exception) -> None:
     """``build-finished``: changes as CSV/JSON, claim permalinks, the feed, and the frozen editions."""
-    if exception is not None or app.builder.format != "html":
-        return
+    if exception is not None or app.builder.format != "html" or ed.PAGE not in app.env.found_docs:
+        return  # a one-chapter build (--only) has no editions page, feed or permalinks
     root, out = Path(app.srcdir), Path(app.outdir)
     listed = ed.read_editions(root)
     folder = out / CHANGES_DIR

@@ -203,13 +203,83 @@ def page_context(app, pagename, templatename, context, doctree) -> None:
     context["ds_byline_authors"] = app.datastory_identity.byline
     context["ds_licence_data"] = licence_link(app.datastory_identity.licence_data)
     context["ds_repository"] = app.datastory_identity.repository_url
-    if is_chapter(app, pagename):
+    if is_chapter(app, pagename) and pagename != landing(app):
+        # the story ends with the story: one line to the chapter's re-run and reuse page, and any
+        # correction made since publication (what a reader needs to know before trusting the page)
         title = app.env.titles[pagename].astext() if pagename in app.env.titles else pagename
-        context["ds_appendix"] = appendix(app, pagename, title)
-        context["ds_rerun"] = rerun(app, pagename, context)
+        context["ds_reuse"] = {"href": app.builder.get_relative_uri(pagename, reuse_page(pagename)),
+                               "corrections": appendix(app, pagename, title)["corrections"]}
+
+
+def landing(app) -> str:
+    """The landing page's docname (the table of contents' root), also in a one-chapter build."""
+    if not hasattr(app, "_datastory_landing"):
+        import yaml
+
+        toc = Path(app.srcdir) / "_toc.yml"
+        app._datastory_landing = (yaml.safe_load(toc.read_text(encoding="utf-8")) or {}).get("root", "") \
+            if toc.is_file() else app.config.root_doc
+    return app._datastory_landing
+
+
+#: Where a chapter's re-run and reuse page lives.
+REUSE_DIR = "reuse"
+
+
+def reuse_page(docname: str) -> str:
+    return f"{REUSE_DIR}/{Path(docname).name}"
+
+
+def reuse_pages(app):
+    """``html-collect-pages``: for each chapter, a page to re-run, download, reuse and cite it."""
+    if not hasattr(app, "datastory_identity"):
+        return
+    context = app.builder.globalcontext
+    for docname in sorted(app.env.found_docs):
+        if docname == landing(app) or not is_chapter(app, docname):
+            continue
+        title = app.env.titles[docname].astext() if docname in app.env.titles else docname
+        pagename = reuse_page(docname)
+        yield pagename, {"title": f"Re-run and reuse: {title}",
+                         "body": _reuse_body(app, pagename, docname, title, appendix(app, docname, title),
+                                             rerun(app, docname, context))}, "page.html"
+
+
+def _reuse_body(app, pagename: str, docname: str, title: str, end: dict, run: dict) -> str:
+    e = html.escape
+    back = app.builder.get_relative_uri(pagename, docname)
+    # the chapter's links are relative to its folder; a reuse page sits as deep, so they hold as they are
+    assert pagename.count("/") == docname.count("/")
+    links = "".join(f'<li><a href="{e(link["href"])}"{" download" if link["download"] else ""}>'
+                    f'{e(link["label"])}</a></li>' for link in run["links"])
+    corrections = "".join(
+        f'<li><time datetime="{e(c["iso"])}">{e(c["date"])}</time>: {e(c["why"])}</li>' for c in end["corrections"])
+    return (f'<h1>Re-run and reuse \u201c{e(title)}\u201d</h1>'
+            f'<p><a href="{e(back)}">Back to the chapter</a></p>'
+            '<section aria-labelledby="ds-rerun-title" class="ds-rerun">'
+            '<h2 id="ds-rerun-title">Re-run this chapter</h2>'
+            "<p>This chapter is a notebook: every figure and chart in it is computed from the data package when it "
+            "runs.</p>"
+            f'<ul class="ds-rerun__links">{links}</ul>'
+            "<p>Or rebuild the whole site, offline, with the same numbers:</p>"
+            f'<pre class="ds-rerun__commands"><code>{e(run["commands"])}</code></pre></section>'
+            '<section aria-labelledby="ds-citation"><h2 id="ds-citation">Cite it</h2>'
+            f'<p class="ds-citation">{e(end["citation"])}</p>'
+            '<details class="ds-bibtex"><summary>BibTeX</summary>'
+            f'<pre><code>{e(end["bibtex"])}</code></pre></details>'
+            "</section>"
+            '<section aria-labelledby="ds-reuse"><h2 id="ds-reuse">Reuse</h2>'
+            f"<p>Text, charts and data are licensed {end['licence_data']}: reuse them with the credit "
+            f"\u201c{e(end['credit'])}\u201d. Code is licensed {end['licence_code']}. Quotes belong to the publishers "
+            "linked under each chart and on the data page.</p></section>"
+            '<section aria-labelledby="ds-corrections"><h2 id="ds-corrections">Corrections</h2>'
+            + (f'<ul class="ds-corrections">{corrections}</ul>' if corrections else
+               "<p>No correction to this chapter since it was first published.</p>")
+            + "</section>")
 
 
 def setup(app) -> None:
     app.connect("builder-inited", _load)
     app.connect("doctree-resolved", add_byline)
     app.connect("html-page-context", page_context)
+    app.connect("html-collect-pages", reuse_pages)
