@@ -481,3 +481,19 @@ def test_every_page_has_one_viewport_tag_so_a_phone_shows_it_at_its_width(site):
         if count != 1:
             missing[page.relative_to(site).as_posix()] = count
     assert missing == {}
+
+
+@pytest.mark.browser
+def test_the_desktop_header_is_one_row_with_a_chapters_menu(chromium, strict):
+    context = _context(chromium, 1440, 900)
+    page = context.new_page()
+    page.goto(f"{strict}/{CHAPTER}")
+    bar = page.locator(".ds-topbar").bounding_box()
+    title = page.locator(".ds-topbar__title").bounding_box()
+    assert bar["height"] <= title["height"] + 32, bar  # one row: no second row of links under the title
+    visible_links = page.locator(".ds-topbar a:visible").count()
+    assert visible_links <= 2, visible_links  # the title (and nothing else until the menu opens)
+    page.locator(".ds-menu__button").click()
+    story = page.locator(".ds-menu__list").first.locator("a")
+    assert story.count() >= 6 and story.first.is_visible()
+    context.close()
