@@ -431,9 +431,33 @@ def test_data_tables_filter_and_wrap(chromium, strict):
         assert 0 < visible < total
         assert "of" in page.locator(".ds-filter__count").first.inner_text()
         box.fill("")
-        assert page.locator("table.ds-rows-claims tbody tr:not([hidden])").count() == total
+        shown = page.locator("table.ds-rows-claims tbody tr:not([hidden])")
+        assert shown.count() == 5  # first rows only until asked
+        page.locator("table.ds-rows-claims").locator("xpath=ancestor::div[1]/following-sibling::button[1]").click()
+        assert shown.count() == total
         assert page.evaluate("document.documentElement.scrollWidth - window.innerWidth") <= 0
         context.close()
+
+
+@pytest.mark.browser
+def test_the_data_page_is_short_on_a_phone_and_reads_as_labelled_lists(chromium, strict):
+    context = _context(chromium, 375, 812, has_touch=True)
+    page = context.new_page()
+    page.goto(f"{strict}/book/data.html")
+    height = page.evaluate("document.documentElement.scrollHeight")
+    assert height <= 20 * 812, height  # at most 20 screens
+    cell = page.locator("table.ds-rows-claims tbody tr:not([hidden]) td").nth(1)
+    label = cell.evaluate("c => getComputedStyle(c, '::before').content")
+    assert label.strip('"') == cell.get_attribute("data-label") and label.strip('"')
+    assert not page.locator("table.ds-rows-claims .ds-id").first.is_visible()  # no machine ids shown
+    # a tapped figure still lands on its row, even beyond the first rows
+    last = page.locator("table.ds-rows-claims tbody tr").last.get_attribute("id")
+    page.goto(f"{strict}/book/data.html#{last}")
+    row = page.locator(f"tr[id='{last}']")
+    assert row.is_visible()
+    top = row.evaluate("r => r.getBoundingClientRect().top")
+    assert 0 <= top < 812
+    context.close()
 
 
 @pytest.mark.browser

@@ -30,10 +30,29 @@
     button.hidden = false;
   }
 
+  /* Rows a long table shows until the reader asks for all, filters, or follows a link to a row. */
+  var FIRST_ROWS = 5;
+
+  /* Each cell names its column, so a phone can show a row as a labelled list (CSS reads data-label). */
+  function labelCells(table) {
+    var heads = table.tHead ? table.tHead.rows[0].cells : [];
+    var names = Array.prototype.map.call(heads, function (cell) { return cell.textContent.trim(); });
+    Array.prototype.forEach.call(table.tBodies[0] ? table.tBodies[0].rows : [], function (row) {
+      Array.prototype.forEach.call(row.cells, function (cell, i) {
+        if (names[i]) { cell.setAttribute("data-label", names[i]); }
+      });
+    });
+  }
+
   function setupFilters() {
     var tables = document.querySelectorAll("table.ds-filterable");
     Array.prototype.forEach.call(tables, function (table, index) {
       var rows = table.tBodies[0] ? table.tBodies[0].rows : [];
+      labelCells(table);
+      var expanded = rows.length <= FIRST_ROWS + 2;
+      var more = document.createElement("button");
+      more.type = "button";
+      more.className = "ds-table-more";
       var box = document.createElement("div");
       box.className = "ds-filter";
       var label = document.createElement("label");
@@ -50,21 +69,28 @@
       count.setAttribute("aria-live", "polite");
       function update() {
         var words = input.value.toLowerCase().split(/\s+/).filter(Boolean);
+        var target = decodeURIComponent(window.location.hash.slice(1));
         var shown = 0;
-        Array.prototype.forEach.call(rows, function (row) {
+        Array.prototype.forEach.call(rows, function (row, i) {
           var text = row.textContent.toLowerCase();
           var match = words.every(function (w) { return text.indexOf(w) !== -1; });
-          row.hidden = !match;
-          if (match) { shown += 1; }
+          var first = expanded || words.length > 0 || i < FIRST_ROWS || (target && row.id === target);
+          row.hidden = !(match && first);
+          if (!row.hidden) { shown += 1; }
         });
         count.textContent = shown + " of " + rows.length + " shown";
+        more.hidden = expanded || words.length > 0;
+        more.textContent = "Show all " + rows.length + " rows";
       }
+      more.addEventListener("click", function () { expanded = true; update(); });
+      table.addEventListener("ds:reveal", update);
       input.addEventListener("input", update);
       box.appendChild(label);
       box.appendChild(input);
       box.appendChild(count);
       var holder = table.closest(".ds-table-wrap") || table;
       holder.parentNode.insertBefore(box, holder);
+      holder.parentNode.insertBefore(more, holder.nextSibling);
       update();
     });
   }
@@ -78,6 +104,11 @@
       var hash = window.location.hash;
       if (!hash || hash.length < 2) { return; }
       var row = document.getElementById(decodeURIComponent(hash.slice(1)));
+      if (row && row.matches("tr")) {  /* a link to a row beyond the first few: show it, and keep it in view */
+        if (row.hidden) { row.closest("table").dispatchEvent(new CustomEvent("ds:reveal")); }
+        var box = row.getBoundingClientRect();
+        if (box.top < 0 || box.bottom > window.innerHeight) { row.scrollIntoView(); }
+      }
       if (!row || !row.matches("tr") || !from) { return; }
       var origin = window.location.origin;
       if (from.indexOf(origin + "/") !== 0 || from.split("#")[0] === window.location.href.split("#")[0]) { return; }
