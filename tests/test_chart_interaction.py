@@ -420,3 +420,21 @@ def test_the_embed_code_offers_the_live_chart_and_the_chart_as_of_the_latest_edi
     assert frame.locator("figure.ds-chart").count() == 1
     assert watcher.problems() == []
     context.close()
+
+
+@pytest.mark.parametrize("width", [375, 1440])
+def test_without_javascript_the_pictures_follow_a_dark_system(chromium, base, width):
+    context = chromium.new_context(viewport={"width": width, "height": 900}, java_script_enabled=False,
+                                   color_scheme="dark")
+    page = context.new_page()
+    page.route("**/*", lambda route: route.continue_() if route.request.url.startswith(base) else route.abort())
+    page.goto(f"{base}/notebooks/03-chips-export-controls.html")
+    figure = page.locator("figure.ds-chart").first
+    if width < 600:
+        text = figure.locator(".ds-chart__narrow text").first
+        assert text.evaluate("t => getComputedStyle(t).fill") in ("rgb(230, 230, 230)", "rgb(196, 196, 196)")
+        assert not figure.locator(".ds-chart__wide--dark").is_visible()
+    else:
+        assert figure.locator(".ds-chart__wide--dark img").is_visible()
+        assert not figure.locator(".ds-chart__wide--light img").is_visible()
+    context.close()

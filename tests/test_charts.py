@@ -5,6 +5,7 @@ from __future__ import annotations
 import html
 import json
 import re
+from pathlib import Path
 
 import altair as alt
 import pandas as pd
@@ -271,3 +272,17 @@ def test_two_charts_with_one_id_fail_the_build(tmp_path, built_site):
     output = result.stdout + result.stderr
     assert "two charts have the id 'big-fund-phases'" in output
     assert "notebooks/01-state-venture-capitalist" in output and "notebooks/02-local-subsidies" in output
+
+
+def test_the_wide_picture_has_a_dark_twin_in_the_same_colours_as_the_phone_picture():
+    from datastory.sphinx_ext.chart_nodes import dark_colours, darkened_svg
+
+    css = (Path(charts.__file__).parent / "static" / "datastory.css").read_text(encoding="utf-8")
+    mapping = dark_colours()
+    assert len(mapping) == 5
+    svg = '<svg><text fill="#333333">a</text><path stroke="#e3e3e3"/><rect fill="#E69F00"/></svg>'
+    assert darkened_svg(svg) == (f'<svg><text fill="{mapping[("fill", "#333333")]}">a</text>'
+                                 f'<path stroke="{mapping[("stroke", "#e3e3e3")]}"/><rect fill="#E69F00"/></svg>')
+    # without JavaScript the page follows the system's mode: the same rules apply under prefers-color-scheme
+    for (attr, light), dark in mapping.items():
+        assert f'html:not([data-theme]) .ds-chart__narrow [{attr}="{light}"] {{ {attr}: {dark}; }}' in css

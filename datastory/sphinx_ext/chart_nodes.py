@@ -237,16 +237,39 @@ def inline_svg(svg: str, cid: str) -> str:
     return f'<svg class="{classes}" aria-hidden="true" focusable="false"{attrs}>' + svg[head.end():]
 
 
+_DARK_RULE = re.compile(r'html\[data-theme="dark"\] \.ds-chart__narrow \[(fill|stroke)="(#\w+)"\] \{ \1: (#\w+); \}')
+
+
+def dark_colours() -> dict[tuple[str, str], str]:
+    """The dark mode's colours for the static pictures, read from the one place that states them:
+    the phone picture's rules in ``datastory.css`` (the live chart's DARK in datastory-charts.js is held
+    equal to them by a test)."""
+    css = (Path(__file__).resolve().parent.parent / "static" / "datastory.css").read_text(encoding="utf-8")
+    return {(attr, light): dark for attr, light, dark in _DARK_RULE.findall(css)}
+
+
+def darkened_svg(svg: str) -> str:
+    """The wide picture in the dark mode's colours: a second image, shown when the page is dark."""
+    for (attr, light), dark in dark_colours().items():
+        svg = svg.replace(f'{attr}="{light}"', f'{attr}="{dark}"')
+    return svg
+
+
 def _pictures(cid: str, root: str, pictures: dict[str, str]) -> str:
     """The phone's picture drawn in the page itself: no image document to lay out, which costs a
     phone far more than the same markup inline. The wider picture stays an image (inline and
     hidden, its markup would cost the phone again), which phones never fetch: where the narrow
     picture shows, the image's source is a blank file shared by every chart."""
     width, height = svg_size(pictures["wide"])
+    blank = f'<source media="{NARROW_MEDIA}" srcset="{root}_static/{BLANK}">'
+    wide = f'{root}{CHART_DIR}/{cid}.w{WIDTHS["wide"]}'
     return (f'<div class="ds-chart__static" data-narrow-media="{NARROW_MEDIA}">{inline_svg(pictures["narrow"], cid)}'
-            f'<picture class="ds-chart__wide"><source media="{NARROW_MEDIA}" srcset="{root}_static/{BLANK}">'
-            f'<img src="{root}{CHART_DIR}/{cid}.w{WIDTHS["wide"]}.svg" width="{width:g}" height="{height:g}" alt="" '
-            f'decoding="async"></picture></div>')
+            f'<picture class="ds-chart__wide ds-chart__wide--light">{blank}'
+            f'<img src="{wide}.svg" width="{width:g}" height="{height:g}" alt="" decoding="async"></picture>'
+            # the same picture in the dark mode's colours; lazy, so a light page never fetches it
+            f'<picture class="ds-chart__wide ds-chart__wide--dark">{blank}'
+            f'<img src="{wide}.dark.svg" width="{width:g}" height="{height:g}" alt="" decoding="async" '
+            'loading="lazy"></picture></div>')
 
 
 def figure_html(bundle: dict, cid: str, root: str, source_links: str, pictures: dict, classes: str = "",
@@ -309,6 +332,7 @@ def visit_chart_html(self, node: chart) -> None:
     renderer = Renderer(Path(app.doctreedir).parent / ".datastory-charts")
     pictures = {kind: renderer.static(bundle["vega"], width) for kind, width in WIDTHS.items()}
     (out_dir / f"{cid}.w{WIDTHS['wide']}.svg").write_text(pictures["wide"], encoding="utf-8")
+    (out_dir / f"{cid}.w{WIDTHS['wide']}.dark.svg").write_text(darkened_svg(pictures["wide"]), encoding="utf-8")
     (out_dir / f"{cid}.svg").write_text(renderer.download_svg(bundle["vega"], credit), encoding="utf-8")
     (out_dir / f"{cid}.png").write_bytes(renderer.download_png(bundle["vega"], credit))
     (out_dir / f"{cid}.csv").write_text(bundle["csv"], encoding="utf-8")

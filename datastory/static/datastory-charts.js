@@ -29,7 +29,7 @@
     title: { color: DARK_TEXT, subtitleColor: DARK_MUTED },
     axis: { labelColor: DARK_MUTED, titleColor: DARK_TEXT, gridColor: "#3a3a3a",
             domainColor: "#8c8c8c", tickColor: "#8c8c8c" },
-    legend: { labelColor: DARK_MUTED, titleColor: DARK_TEXT },
+    legend: { labelColor: DARK_MUTED, titleColor: DARK_TEXT, symbolStrokeColor: DARK_TEXT },
     text: { fill: DARK_TEXT },
     style: { "guide-label": { fill: DARK_MUTED }, "guide-title": { fill: DARK_TEXT },
              "group-title": { fill: DARK_TEXT }, "group-subtitle": { fill: DARK_MUTED } }
@@ -160,7 +160,9 @@
   }
   function shownPicture(figure) {
     var media = narrowMedia(figure);
-    return media && figure.querySelector(media.matches ? ".ds-chart__narrow" : ".ds-chart__wide img");
+    if (!media) { return null; }
+    if (media.matches) { return figure.querySelector(".ds-chart__narrow"); }
+    return figure.querySelector(isDark() ? ".ds-chart__wide--dark img" : ".ds-chart__wide--light img");
   }
 
   /* The width of the static picture shown: the live view is drawn at that width. A notebook
@@ -398,7 +400,7 @@
 
   function embedCode(figure, link, href) {
     var src = new URL(href || link.getAttribute("href"), window.location.href).href;
-    var picture = figure.querySelector(".ds-chart__wide img");
+    var picture = figure.querySelector(".ds-chart__wide--light img");
     var height = Math.round(Number(picture ? picture.getAttribute("height") : 400) + 160);
     var title = figure.getAttribute("aria-label") || "";
     return '<iframe src="' + src + '" title="' + title.replace(/"/g, "&quot;") + '" width="100%" height="' +
