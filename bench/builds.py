@@ -28,7 +28,7 @@ import yaml
 ROOT = Path(__file__).resolve().parent.parent
 COPY_IGNORE = shutil.ignore_patterns(".git", ".venv", "_build", "__pycache__", "*.egg-info", ".pytest_cache",
                                      ".ruff_cache", "test-output", "bench", "node_modules")
-EDITED_NOTEBOOK = "notebooks/06-trade-markets.md"
+EDITED_NOTEBOOK = "notebooks/02-local-subsidies.md"
 EDITED_CSV = "data/trade.csv"
 _ENABLE = re.compile(r"^charts\.enable\(\)[ \t]*$", re.M)
 #: One line per executed notebook: myst-nb's (the baseline) and ours.

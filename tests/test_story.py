@@ -27,22 +27,18 @@ def toc_parts() -> dict[str, list[str]]:
 def chapters() -> list[Path]:
     """Every page of the story and the sidelines that is a notebook, plus the landing page."""
     parts = toc_parts()
-    files = ["book/index"] + parts["The story"] + parts.get("Around the story", [])
+    files = ["book/index"] + parts["The story"]
     return [ROOT / f"{name}.md" for name in files if (ROOT / f"{name}.md").read_text().startswith("---\njupytext")]
 
 
-def test_the_story_ends_on_its_ending_and_the_sidelines_come_after():
+def test_the_story_ends_on_its_verdict_and_nothing_sits_beside_it():
     parts = toc_parts()
-    captions = list(parts)
     story = parts["The story"]
-    assert story[-1] == "book/ending", "the story must end on 'What it adds up to, and what to watch'"
-    assert "notebooks/07-is-the-bet-working" in story
-    assert captions.index("Around the story") == captions.index("The story") + 1
-    assert parts["Around the story"] == ["notebooks/06-trade-markets"]
+    assert story[-1] == "book/ending" and story[-2] == "notebooks/07-is-the-bet-working"
+    assert list(parts) == ["The story", "About this explainer"]  # no sidelines: every page serves the story
     ending = (ROOT / "book/ending.md").read_text(encoding="utf-8")
-    assert ending.startswith("# What it adds up to, and what to watch")
-    for heading in ("## Open questions", "## What to watch"):
-        assert heading in ending
+    assert "## What to watch" in ending
+    assert ending.count("```{code-cell}") >= 1  # the verdict's chart: money against outcomes
 
 
 @pytest.mark.parametrize("page", chapters(), ids=lambda p: p.stem)
@@ -133,9 +129,9 @@ def test_the_landing_page_leads_with_numbers_and_chapters_as_cards(chromium, bas
         assert numbers.locator(".claim-qualifier").count() >= 1, "a non-reported figure shows its certainty marker"
         cards = page.locator("a.ds-chapter-card")
         parts = toc_parts()
-        assert cards.count() == len(parts["The story"]) + len(parts["Around the story"])
+        assert cards.count() == len(parts["The story"])
         thumbs = page.locator("a.ds-chapter-card img.ds-card-thumb")
-        assert thumbs.count() == cards.count() - 1  # every chapter but the ending (which has no chart)
+        assert thumbs.count() == cards.count()  # every chapter, and the ending, leads with a chart
         site = built_site / "_build" / "html" / "book"
         for index in range(thumbs.count()):
             src = thumbs.nth(index).get_attribute("src")

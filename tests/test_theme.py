@@ -480,13 +480,13 @@ def test_dates_follow_the_git_history_of_a_clone(tmp_path, built_site):
     _git(root, "init", "-q")
     _git(root, "add", ".")
     _git(root, "commit", "-qm", "first", day="2025-07-31")
-    chapter = root / "notebooks" / "06-trade-markets.md"
+    chapter = root / "notebooks" / "02-local-subsidies.md"
     chapter.write_text(chapter.read_text(encoding="utf-8") + "\nA line of prose added later.\n", encoding="utf-8")
     _git(root, "commit", "-qam", "later", day="2025-09-15")
     result = run_build(root)
     assert result.returncode == 0, result.stderr[-2000:]
     site = root / "_build" / "html" / "notebooks"
-    later = (site / "06-trade-markets.html").read_text(encoding="utf-8")
+    later = (site / "02-local-subsidies.html").read_text(encoding="utf-8")
     first = (site / "01-state-venture-capitalist.html").read_text(encoding="utf-8")
     assert 'Published <time datetime="2025-07-31">31 July 2025</time>' in later
     assert 'Updated <time datetime="2025-09-15">15 September 2025</time>' in later
