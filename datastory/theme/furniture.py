@@ -207,8 +207,11 @@ def page_context(app, pagename, templatename, context, doctree) -> None:
         # the story ends with the story: one line to the chapter's re-run and reuse page, and any
         # correction made since publication (what a reader needs to know before trusting the page)
         title = app.env.titles[pagename].astext() if pagename in app.env.titles else pagename
+        end = appendix(app, pagename, title)
+        shown = end["corrections"]
         context["ds_reuse"] = {"href": app.builder.get_relative_uri(pagename, reuse_page(pagename)),
-                               "corrections": appendix(app, pagename, title)["corrections"]}
+                               "changes": len(shown) + end["corrections_more"],
+                               "latest": shown[0] if shown else None, "changes_href": end["corrections_href"]}
 
 
 def landing(app) -> str:
