@@ -24,7 +24,15 @@ from .chart_nodes import (
     visit_chart_html,
 )
 from .claim_role import ClaimRole
-from .data_pages import ClaimsLedger, CorrectionsLog, DataDictionary, DataDownloads, Discrepancies, SourcesList
+from .data_pages import (
+    Citation,
+    ClaimsLedger,
+    CorrectionsLog,
+    DataDictionary,
+    DataDownloads,
+    Discrepancies,
+    SourcesList,
+)
 from .downloads import write_downloads
 from .editions import setup_editions
 from .inputs import add_build_inputs, ignore_paired_notebooks
@@ -145,6 +153,7 @@ def setup(app):
     app.add_role("claim", ClaimRole())
     app.add_directive("datastory-sources", SourcesList)
     app.add_directive("datastory-dictionary", DataDictionary)
+    app.add_directive("datastory-citation", Citation)
     app.add_directive("datastory-claims", ClaimsLedger)
     app.add_directive("datastory-discrepancies", Discrepancies)
     app.add_directive("datastory-downloads", DataDownloads)

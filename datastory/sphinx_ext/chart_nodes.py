@@ -255,7 +255,7 @@ def darkened_svg(svg: str) -> str:
     return svg
 
 
-def _pictures(cid: str, root: str, pictures: dict[str, str]) -> str:
+def _pictures(cid: str, root: str, pictures: dict[str, str], first: bool = True) -> str:
     """The phone's picture drawn in the page itself: no image document to lay out, which costs a
     phone far more than the same markup inline. The wider picture stays an image (inline and
     hidden, its markup would cost the phone again), which phones never fetch: where the narrow
@@ -263,9 +263,12 @@ def _pictures(cid: str, root: str, pictures: dict[str, str]) -> str:
     width, height = svg_size(pictures["wide"])
     blank = f'<source media="{NARROW_MEDIA}" srcset="{root}_static/{BLANK}">'
     wide = f'{root}{CHART_DIR}/{cid}.w{WIDTHS["wide"]}'
+    lazy = "" if first else ' loading="lazy"'
     return (f'<div class="ds-chart__static" data-narrow-media="{NARROW_MEDIA}">{inline_svg(pictures["narrow"], cid)}'
             f'<picture class="ds-chart__wide ds-chart__wide--light">{blank}'
-            f'<img src="{wide}.svg" width="{width:g}" height="{height:g}" alt="" decoding="async"></picture>'
+            f'<img src="{wide}.svg" width="{width:g}" height="{height:g}" alt="" decoding="async"'
+            # a page's first chart is fetched at once; the rest as the reader nears them
+            f'{lazy}></picture>'
             # the same picture in the dark mode's colours; lazy, so a light page never fetches it
             f'<picture class="ds-chart__wide ds-chart__wide--dark">{blank}'
             f'<img src="{wide}.dark.svg" width="{width:g}" height="{height:g}" alt="" decoding="async" '
@@ -273,7 +276,7 @@ def _pictures(cid: str, root: str, pictures: dict[str, str]) -> str:
 
 
 def figure_html(bundle: dict, cid: str, root: str, source_links: str, pictures: dict, classes: str = "",
-                pinned: tuple[str, str] | None = None) -> str:
+                pinned: tuple[str, str] | None = None, first: bool = True) -> str:
     """The figure, the same in a chapter page and in the chart's embed page. ``pinned``: (edition date,
     address of this chart's embed page in that edition's frozen copy), offered beside the live embed."""
     title, description = esc(bundle["title"]), esc(bundle["description"])
@@ -284,7 +287,7 @@ def figure_html(bundle: dict, cid: str, root: str, source_links: str, pictures: 
         f'<figure class="ds-chart{classes}" id="chart-{cid}" data-chart="{cid}" aria-label="{title}" '
         f'aria-describedby="chart-{cid}-desc">'
         f'<div class="ds-chart__view" role="img" aria-label="{title}. {description}">'
-        f'{_pictures(cid, root, pictures)}</div>'
+        f'{_pictures(cid, root, pictures, first)}</div>'
         f'<div class="ds-chart__table" id="chart-{cid}-table" hidden></div>'
         f'{_controls(bundle["vega"], cid)}{_tools(bundle["vega"], rows, cid)}'
         f'<script type="application/json" class="ds-chart__spec">{_json_for_html(_live_spec(bundle["vega"]))}</script>'
@@ -344,7 +347,10 @@ def visit_chart_html(self, node: chart) -> None:
 
     links = source_links_html(sources)
     classes = "".join(f" {cls}" for tag, cls in FIGURE_TAGS.items() if tag in node.get("tags", []))
-    self.body.append(figure_html(bundle, cid, root, links, pictures, classes, pinned=_pinned(app, cid, root)))
+    ids = getattr(app.env, "datastory_chart_ids", {}).get(self.builder.current_docname, [])
+    first = not ids or ids[0] == cid
+    self.body.append(figure_html(bundle, cid, root, links, pictures, classes, pinned=_pinned(app, cid, root),
+                                 first=first))
     (out_dir / f"{cid}.html").write_text(
         embed_page(bundle, cid, links, pictures, ident, licence_url=LICENCE_URLS.get(ident.licence_data, ""),
                    page_href=f"../{page}#chart-{cid}", page_title=self.builder.env.titles[

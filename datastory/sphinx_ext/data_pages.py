@@ -68,6 +68,27 @@ class SourcesList(SphinxDirective):
         return [_table(["Source", "Publisher", "Published", "Kind"], rows, "sources", ids)]
 
 
+class Citation(SphinxDirective):
+    """How to cite the site and its data, from ``CITATION.cff`` (the edition's date and version)."""
+
+    def run(self):
+        from pathlib import Path
+
+        from ..identity import identity
+
+        root = Path(self.env.srcdir)
+        self.env.note_dependency(str(root / "CITATION.cff"))
+        ident = identity(root)
+        para = nodes.paragraph()
+        para += nodes.Text(f"{ident.byline} ({ident.date_released[:4]}). ")
+        para += nodes.emphasis(text=ident.title)
+        edition = f", edition of {ident.date_released}" if ident.date_released else ""
+        para += nodes.Text(f"{edition}, data package version {ident.version}. Data and text licensed "
+                           f"{ident.licence_data}, code {ident.licence_code}."
+                           + (f" {ident.site_url}" if ident.site_url else ""))
+        return [para]
+
+
 class DataDictionary(SphinxDirective):
     """One table per data table: field, type, required, description with units."""
 
@@ -75,10 +96,15 @@ class DataDictionary(SphinxDirective):
         folder = self.config.datastory_data_path
         self.env.note_dependency(str(folder / "datapackage.json"))
         out = []
+        import html as _html
+
         for res in read_descriptor(folder)["resources"]:
             rows_count = len(load(res["name"], folder))
-            out.append(nodes.rubric(text=f"{res['title']} ({res['path']}, {rows_count} rows)",
-                                    ids=[f"table-{res['name']}"]))
+            # one closed panel per table: a reader scans the tables' names, a forker opens one
+            out.append(nodes.raw("", f'<details class="ds-dictionary" id="table-{_html.escape(res["name"])}">'
+                                     f'<summary>{_html.escape(res["title"])} <span class="ds-dictionary__meta">'
+                                     f'{_html.escape(res["path"])}, {rows_count} rows, '
+                                     f'{len(res["schema"]["fields"])} fields</span></summary>', format="html"))
             out.append(nodes.paragraph(text=res["description"]))
             rows = []
             for field in res["schema"]["fields"]:
@@ -87,6 +113,7 @@ class DataDictionary(SphinxDirective):
                 rows.append([field["name"], field["type"], "yes" if constraints.get("required") else "",
                              field["description"] + (f" ({rule})" if rule else "")])
             out.append(_table(["Field", "Type", "Required", "Description"], rows, "fields"))
+            out.append(nodes.raw("", "</details>", format="html"))
         return out
 
 
