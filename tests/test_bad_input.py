@@ -72,8 +72,9 @@ CASES = {
     "boolean outside the schema's values": (lambda d: set_cell(d / "open_models.csv", 2, "weights_open", "yes"),
                                             "data/open_models.csv:2:9", "'yes' is not a valid boolean", None),
     "stray quote mid-file merges rows": (stray_quote, "data/claims.csv:5:11", "runs on to line", None),
-    "unbalanced quote never closed": (lambda d: edit_line(d / "fx_rates.csv", 38, lambda line: line + ',"oops'),
-                                      "data/fx_rates.csv:38:11", "nothing closes it", None),
+    "unbalanced quote never closed": (lambda d: edit_line(d / "fx_rates.csv", FX_LAST_LINE,
+                                                          lambda line: line + ',"oops'),
+                                      f"data/fx_rates.csv:{FX_LAST_LINE}:11", "nothing closes it", None),
     "stray quote opens a cell that a later line closes": (lambda d: edit_line(
         d / "claims.csv", 3, lambda line: line + ',"oops'), "data/claims.csv:3:15", "runs on to line 6", None),
     "line break inside a quoted cell": (lambda d: edit_line(d / "claims.csv", 2, lambda line: line.replace(
