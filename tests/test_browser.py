@@ -30,9 +30,15 @@ def browser(chromium):
 
 
 def pages_of(site: Path) -> list[str]:
+    """Every page of the live site, and one figure permalink standing for the rest (they share one template);
+    earlier editions' frozen copies are kept as published and tested apart (tests/test_editions.py)."""
     skip = {"genindex.html", "search.html", "index.html"}  # generated pages and the root redirect
-    return sorted(p.relative_to(site).as_posix() for p in site.rglob("*.html")
-                  if p.relative_to(site).as_posix() not in skip and not p.relative_to(site).parts[0].startswith("_"))
+    pages = sorted(p.relative_to(site).as_posix() for p in site.rglob("*.html")
+                   if p.relative_to(site).as_posix() not in skip
+                   and not p.relative_to(site).parts[0].startswith("_")
+                   and p.relative_to(site).parts[0] not in ("editions", "claims"))
+    permalinks = sorted(p.relative_to(site).as_posix() for p in (site / "claims").glob("*.html"))
+    return pages + permalinks[:1]
 
 
 def open_page(browser, base, path, size="desktop", **context_options):
