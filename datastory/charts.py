@@ -56,8 +56,11 @@ def theme() -> dict:
             "axis": {"labelColor": MUTED, "titleColor": TEXT, "labelFontSize": 12, "titleFontSize": 12,
                      "titleFontWeight": 500, "gridColor": "#e3e3e3", "domainColor": "#8c8c8c",
                      "tickColor": "#8c8c8c", "labelLimit": 180},
+            # symbols of a legend with no colour scale (shape, opacity, dash) in the muted text colour, not
+            # Vega's black, so dark mode can lighten them like any text (a colour scale still colours its own)
             "legend": {"labelColor": MUTED, "titleColor": TEXT, "labelFontSize": 12, "titleFontSize": 12,
-                       "orient": "top", "direction": "horizontal", "labelLimit": 220},
+                       "orient": "top", "direction": "horizontal", "labelLimit": 220,
+                       "symbolFillColor": MUTED, "symbolStrokeColor": MUTED},
             "range": {"category": PALETTE},
             "mark": {"color": PALETTE[0]},
             "text": {"color": TEXT},

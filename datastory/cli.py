@@ -171,7 +171,8 @@ def cmd_edition(args) -> int:
     ed.set_citation(root, day, edition.version)
     ed.snapshot(root, day)
     ed.add_to_list(root, edition)
-    ed.changes_page(root, edition)
+    if listed:  # the first edition changed nothing: it has no "what changed" page
+        ed.changes_page(root, edition)
     _write_zenodo(root)
     import os
 

@@ -322,7 +322,9 @@ def changes_page(root: Path, edition: Edition) -> Path:
     """The edition's "what changed" page source (``book/changes/<date>.md``), a directive the site fills."""
     path = Path(root) / f"{CHANGES}/{edition.date}.md"
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(f"# What changed in the edition of {long_date(edition.day)}\n\n"
+    # an orphan page: the editions page lists it, so no table of contents needs to (a fork with one edition has none)
+    path.write_text("---\norphan: true\n---\n\n"
+                    f"# What changed in the edition of {long_date(edition.day)}\n\n"
                     f"```{{what-changed}} {edition.date}\n```\n", encoding="utf-8")
     return path
 

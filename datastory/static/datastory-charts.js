@@ -29,7 +29,7 @@
     title: { color: DARK_TEXT, subtitleColor: DARK_MUTED },
     axis: { labelColor: DARK_MUTED, titleColor: DARK_TEXT, gridColor: "#3a3a3a",
             domainColor: "#8c8c8c", tickColor: "#8c8c8c" },
-    legend: { labelColor: DARK_MUTED, titleColor: DARK_TEXT, symbolStrokeColor: DARK_TEXT },
+    legend: { labelColor: DARK_MUTED, titleColor: DARK_TEXT, symbolFillColor: DARK_MUTED, symbolStrokeColor: DARK_MUTED },
     text: { fill: DARK_TEXT },
     style: { "guide-label": { fill: DARK_MUTED }, "guide-title": { fill: DARK_TEXT },
              "group-title": { fill: DARK_TEXT }, "group-subtitle": { fill: DARK_MUTED } }
