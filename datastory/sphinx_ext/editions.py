@@ -149,7 +149,7 @@ def _editions_html(app, docname: str, root: Path) -> str:
         rows.append(
             f'<li class="ds-edition" id="edition-{edition.date}"><p class="ds-edition__date">'
             f'<time datetime="{edition.date}">{ed.long_date(edition.day)}</time>'
-            f'{" · the latest" if latest else ""} · version {html.escape(edition.version)}</p>'
+            f'{" · the latest" if latest else ""}</p>'
             f"<p>{html.escape(edition.summary)}</p>"
             f'<p class="ds-edition__links"><a href="{_live(up)}{ed.SITE_FOLDER}/{edition.date}/index.html">'
             f"Read this edition as published</a> · {what or counted}"
@@ -222,88 +222,123 @@ def write_files(app, exception) -> None:
         ed.unpack(root, out)
 
 
-def _write_permalinks(app, root: Path, out: Path, listed) -> None:
+def _records(app) -> list[dict]:
+    """Each claim as its permalink shows it: figure, meaning, quote, source, second check, history, citation."""
+    from ..claims import meaning
     from ..identity import identity
 
+    if hasattr(app, "_datastory_records"):
+        return app._datastory_records
+    root = Path(app.srcdir)
     data = Path(app.config.datastory_data_path)
+    listed = ed.read_editions(root)
     current = ed.figures(data)
     sources = {row["source_id"]: row for row in ed._rows(data / "sources.csv")}
     checks = {f"{r['table']}/{r['row_id']}": r for r in ed._rows(data / "checks.csv")}
     measures = {row["id"]: row for row in ed._rows(data / "measures.csv")}
     ident = identity(root)
-    folder = out / CLAIM_DIR
-    folder.mkdir(parents=True, exist_ok=True)
     latest = listed[-1] if listed else None
-    ledger = app.builder.get_target_uri(app.config.datastory_sources_page)
+    records = []
     for key, figure in sorted(current.items()):
         if figure.table != "claims":
             continue
         claim_id, f = figure.row_id, figure.fields
         source = sources.get(f["source_id"], {})
         check = checks.get(key, {})
-        address = f"{ident.site_url}{CLAIM_DIR}/{claim_id}.html" if ident.site_url else f"{CLAIM_DIR}/{claim_id}.html"
+        address = f"{ident.site_url}{CLAIM_DIR}/{claim_id}.html" if ident.site_url else ""
         edition = f", edition of {ed.long_date(latest.day)}" if latest else ""
         cite = (f"{ident.byline} ({(latest.date if latest else ident.date_released)[:4]}). \u201c{f['label']}\u201d. "
-                f"In {ident.title}{edition}. {address}")
-        record = {
+                f"In {ident.title}{edition}." + (f" {address}" if address else ""))
+        history = ed.history(root, key)
+        for entry in history:  # the source by its publisher, as a reader knows it
+            entry["publisher"] = sources.get(entry.get("source_id", ""), {}).get("publisher", "")
+        from datetime import date as _date
+
+        from ..claims import format_value
+
+        try:
+            as_of_long = ed.long_date(_date.fromisoformat(f["as_of"]))
+        except ValueError:
+            as_of_long = f["as_of"]
+        records.append({
             "claim_id": claim_id, "label": f["label"], "reads": figure.reads(),
+            "shown": format_value(float(f["value"]), f["unit"], f["currency"] or None), "as_of_long": as_of_long,
             "value": f["value"], "unit": f["unit"], "currency": f["currency"], "as_of": f["as_of"],
             "measure": f["measure"], "measure_label": measures.get(f["measure"], {}).get("label", ""),
-            "status": f["status"], "qualifier": f["qualifier"], "derived_from": f["derived_from"],
-            "quote": f["quote"], "note": f["note"],
+            "status": f["status"], "qualifier": f["qualifier"], "qualifier_meaning": meaning(f["qualifier"]),
+            "derived_from": f["derived_from"], "quote": f["quote"], "note": f["note"],
             "source": {k: source.get(k, "") for k in ("source_id", "publisher", "title", "url", "published",
                                                       "via_publisher", "via_url", "tier")},
             "second_check": {k: check.get(k, "") for k in ("verdict", "checked_on", "note")},
-            "history": ed.history(root, key), "cite": cite, "licence": ident.licence_data,
-        }
-        (folder / f"{claim_id}.json").write_text(json.dumps(record, indent=1, ensure_ascii=False) + "\n",
-                                                 encoding="utf-8")
-        (folder / f"{claim_id}.html").write_text(_permalink_html(record, ident, f"../{ledger}#claim-{claim_id}"),
-                                                 encoding="utf-8")
+            "history": history, "cite": cite, "licence": ident.licence_data,
+        })
+    app._datastory_records = records
+    return records
 
 
-def _permalink_html(r: dict, ident, ledger_href: str) -> str:
+def permalink_pages(app):
+    """``html-collect-pages``: a page per claim in the site's own layout (header, menu, footer)."""
+    if app.builder.format != "html" or ed.PAGE not in app.env.found_docs:
+        return
+    ledger = app.builder.get_target_uri(app.config.datastory_sources_page)
+    for record in _records(app):
+        pagename = f"{CLAIM_DIR}/{record['claim_id']}"
+        yield pagename, {"title": f"{record['label']}: {record['reads']}",
+                         "body": _permalink_html(record, f"../{ledger}#claim-{record['claim_id']}")}, "page.html"
+
+
+def _write_permalinks(app, root: Path, out: Path, listed) -> None:
+    folder = out / CLAIM_DIR
+    folder.mkdir(parents=True, exist_ok=True)
+    for record in _records(app):
+        (folder / f"{record['claim_id']}.json").write_text(json.dumps(record, indent=1, ensure_ascii=False) + "\n",
+                                                           encoding="utf-8")
+
+
+#: The second check's verdicts, as a reader reads them.
+VERDICTS = {"confirmed": "Confirmed: its page found again, the quote read in its sentence",
+            "corrected": "Corrected by the second check (see the data page)",
+            "re-sourced": "Re-sourced by the second check to the page that made the figure",
+            "unverified": "Not confirmed: the second check could not find its page again"}
+
+
+def _permalink_html(r: dict, ledger_href: str) -> str:
     e = html.escape
     src = r["source"]
     source = (f'<a href="{e(src["url"])}">{e(src["publisher"])}: {e(src["title"])}</a>'
               + (f' ({e(src["published"])})' if src["published"] else "")
-              + (f'; read via <a href="{e(src["via_url"])}">{e(src["via_publisher"])}</a>' if src["via_url"] else ""))
+              + (f'; read in a copy by <a href="{e(src["via_url"])}">{e(src["via_publisher"])}</a>'
+                 if src["via_url"] else ""))
     history = "".join(
         f"<tr><td><a href=\"{_live('../')}{ed.SITE_FOLDER}/{h['edition']}/index.html\">{e(h['edition'])}</a></td>"
-        f"<td>{e(h.get('reads', 'not in this edition'))}</td><td>{e(h.get('qualifier', ''))}</td>"
-        f"<td>{e(h.get('source_id', ''))}</td></tr>" for h in r["history"])
+        f"<td>{e(h.get('reads', 'not in this edition'))}</td><td>{e(h.get('publisher', ''))}</td></tr>"
+        for h in r["history"])
     check = r["second_check"]
-    checked_on = f" on {e(check['checked_on'])}" if check["checked_on"] else ""
-    history = history or '<tr><td colspan="4">No edition recorded yet</td></tr>'
-    links = (f'<a href="{e(ledger_href)}">Its row in the claims ledger</a> · <a href="{e(r["claim_id"])}.json">JSON</a>'
-             f" · Licence: {e(r['licence'])}")
-    derived = f" (derived from {e(r['derived_from'])})" if r["derived_from"] else ""
-    return f"""<!DOCTYPE html>
-<html lang="en" data-theme="light"><head><meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>{e(r['label'])}: {e(r['reads'])} · {e(ident.title)}</title>
-<link rel="stylesheet" href="../_static/datastory-theme.css">
-<script src="../_static/datastory-mode.js"></script>
-<link rel="alternate" type="application/json" href="{e(r['claim_id'])}.json">
-</head><body class="ds-body ds-permalink"><main class="ds-article"><article>
-<p class="ds-kicker"><a href="../index.html">{e(ident.title)}</a> · a figure</p>
+    checked_on = f", {e(check['checked_on'])}" if check["checked_on"] else ""
+    history = history or '<tr><td colspan="3">No edition recorded yet</td></tr>'
+    certainty = e(r["qualifier"]) + (f": {e(r['qualifier_meaning'].rstrip('.'))}" if r["qualifier_meaning"] else "")
+    derived = " Computed by us from other figures (see the data page)." if r["status"] == "derived" else ""
+    return f"""<div class="ds-permalink">
+<p class="ds-kicker">A figure from the story</p>
 <h1>{e(r['label'])}</h1>
-<p class="ds-permalink__figure"><strong>{e(r['reads'])}</strong> · as of <time>{e(r['as_of'])}</time></p>
+<p class="ds-permalink__figure"><strong>{e(r['shown'])}</strong> · as of
+<time datetime="{e(r['as_of'])}">{e(r['as_of_long'])}</time></p>
 <dl class="ds-permalink__facts">
 <dt>What it counts</dt><dd>{e(r['measure_label'] or r['measure'])}</dd>
-<dt>Certainty</dt><dd>{e(r['qualifier'])}{derived}</dd>
-<dt>Quote</dt><dd><blockquote>{e(r['quote'])}</blockquote></dd>
+<dt>Certainty</dt><dd>{certainty}.{derived}</dd>
+<dt>What the source says</dt><dd><blockquote>{e(r['quote'])}</blockquote></dd>
 <dt>Source</dt><dd>{source}</dd>
-<dt>Second check</dt><dd>{e(check['verdict'] or 'none recorded')}{checked_on}</dd>
-<dt>Note</dt><dd>{e(r['note'])}</dd>
+<dt>Second check</dt><dd>{e(VERDICTS.get(check['verdict'], 'none recorded'))}{checked_on}</dd>
 </dl>
 <h2>Cite this figure</h2>
 <p class="ds-permalink__cite">{e(r['cite'])}</p>
-<h2>This figure across the editions</h2>
-<table class="ds-changes"><thead><tr><th scope="col">Edition</th><th scope="col">Figure</th>
-<th scope="col">Certainty</th><th scope="col">Source</th></tr></thead><tbody>{history}</tbody></table>
-<p>{links}</p>
-</article></main></body></html>
+<h2>This figure in each edition</h2>
+<div class="ds-table-scroll"><table class="ds-changes"><thead><tr><th scope="col">Edition</th>
+<th scope="col">Figure</th><th scope="col">Source</th></tr></thead><tbody>{history}</tbody></table></div>
+<p class="ds-permalink__links"><a href="{e(ledger_href)}">Its row in the claims ledger</a>
+ · <a href="{e(r['claim_id'])}.json">As data (JSON)</a>
+ · Licence: {e(r['licence'])}</p>
+</div>
 """
 
 
@@ -350,4 +385,5 @@ def setup_editions(app) -> None:
     app.add_directive("datastory-editions", EditionsList)
     app.connect("doctree-resolved", fill)
     app.connect("html-page-context", banner)
+    app.connect("html-collect-pages", permalink_pages)
     app.connect("build-finished", write_files)

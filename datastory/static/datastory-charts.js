@@ -446,7 +446,9 @@
     figure.setAttribute("data-state", "static");
     var picture = shownPicture(figure);
     function shown() { figure.setAttribute("data-rendered", "true"); }
-    if (!picture || picture.tagName !== "IMG" || picture.complete) { shown(); } else { picture.addEventListener("load", shown); }
+    /* a lazy picture further down has its box already (width and height); it draws as the reader nears it */
+    if (!picture || picture.tagName !== "IMG" || picture.complete || picture.loading === "lazy") { shown(); }
+    else { picture.addEventListener("load", shown); }
 
     controls(figure).forEach(function (input) {
       input.addEventListener("input", function () {

@@ -198,11 +198,13 @@ def rerun(app, pagename: str, context: dict) -> dict:
 
 
 def page_context(app, pagename, templatename, context, doctree) -> None:
-    if doctree is None or not hasattr(app, "datastory_identity"):
+    if not hasattr(app, "datastory_identity"):
         return
-    context["ds_byline_authors"] = app.datastory_identity.byline
+    context["ds_byline_authors"] = app.datastory_identity.byline  # the footer of every page, generated ones too
     context["ds_licence_data"] = licence_link(app.datastory_identity.licence_data)
     context["ds_repository"] = app.datastory_identity.repository_url
+    if doctree is None:
+        return
     if is_chapter(app, pagename) and pagename != landing(app):
         # the story ends with the story: one line to the chapter's re-run and reuse page, and any
         # correction made since publication (what a reader needs to know before trusting the page)
