@@ -173,6 +173,7 @@ def cmd_edition(args) -> int:
     ed.add_to_list(root, edition)
     if listed:  # the first edition changed nothing: it has no "what changed" page
         ed.changes_page(root, edition)
+        ed.add_to_toc(root, edition)
     _write_zenodo(root)
     import os
 
@@ -192,7 +193,7 @@ def cmd_edition(args) -> int:
     except BuildError as error:
         raise UserError(f"edition {day}: {error}") from None
     if git:
-        git("add", "CITATION.cff", ".zenodo.json", "data/datapackage.json", ed.FOLDER, ed.CHANGES)
+        git("add", "CITATION.cff", ".zenodo.json", "data/datapackage.json", "_toc.yml", ed.FOLDER, ed.CHANGES)
         git("commit", "-q", "-m", f"Edition of {day}: {edition.summary}")
         git("tag", f"edition-{day}")
         print(f"edition {day}: committed and tagged edition-{day} (push the tag with the branch)")

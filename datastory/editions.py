@@ -322,11 +322,29 @@ def changes_page(root: Path, edition: Edition) -> Path:
     """The edition's "what changed" page source (``book/changes/<date>.md``), a directive the site fills."""
     path = Path(root) / f"{CHANGES}/{edition.date}.md"
     path.parent.mkdir(parents=True, exist_ok=True)
-    # an orphan page: the editions page lists it, so no table of contents needs to (a fork with one edition has none)
-    path.write_text("---\norphan: true\n---\n\n"
-                    f"# What changed in the edition of {long_date(edition.day)}\n\n"
+    path.write_text(f"# What changed in the edition of {long_date(edition.day)}\n\n"
                     f"```{{what-changed}} {edition.date}\n```\n", encoding="utf-8")
     return path
+
+
+def add_to_toc(root: Path, edition: Edition) -> None:
+    """List the edition's what-changed page under the editions page in ``_toc.yml`` (the book builds
+    only the pages its table of contents names)."""
+    toc = Path(root) / "_toc.yml"
+    lines = toc.read_text(encoding="utf-8").splitlines(keepends=True)
+    entry = f"{CHANGES}/{edition.date}"
+    if any(line.strip() == f"- file: {entry}" for line in lines):
+        return
+    for number, line in enumerate(lines):
+        if line.strip() == f"- file: {PAGE}":
+            indent = line[: len(line) - len(line.lstrip())]
+            if number + 1 < len(lines) and lines[number + 1].strip() == "sections:":
+                lines.insert(number + 2, f"{indent}    - file: {entry}\n")
+            else:
+                lines[number + 1:number + 1] = [f"{indent}  sections:\n", f"{indent}    - file: {entry}\n"]
+            toc.write_text("".join(lines), encoding="utf-8")
+            return
+    raise EditionError(f"_toc.yml has no '- file: {PAGE}' entry to list the what-changed page under")
 
 
 def archive(site: Path, target: Path) -> Path:
