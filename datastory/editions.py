@@ -215,7 +215,7 @@ def with_reasons(changes: list[Change], corrections, since: str, until: str) -> 
             by_row.setdefault(c.what, []).append(c)
     for change in changes:
         found = by_row.get(change.key, [])
-        change.reason = " ".join(c.why for c in found)
+        change.reason = " ".join(c.why for c in found) or ("Added in this edition." if change.kind == "new" else "")
     return changes
 
 

@@ -167,6 +167,15 @@ def _changes_html(app, docname: str, day: str) -> str:
         return (f"<p>The first edition: {count} sourced figures and rows published. "
                 f'<a href="{_live(up)}{ed.SITE_FOLDER}/{day}/index.html">Read it as published</a>.</p>')
     changes = changes_for(app, day) or []
+    root = Path(app.srcdir)
+    publishers = {}
+    for folder in (root / ed.FOLDER / before.date / "data", root / ed.FOLDER / day / "data"):
+        for row in ed._rows(folder / "sources.csv"):
+            publishers[row["source_id"]] = row["publisher"] + (f", {row['published']}" if row.get("published") else "")
+
+    def shown(change, text):  # a source by its publisher and date, as a reader knows it
+        return publishers.get(text, text) if change.kind == "re-sourced" else text
+
     kinds: dict[str, int] = {}
     for change in changes:
         kinds[ed.KINDS[change.kind]] = kinds.get(ed.KINDS[change.kind], 0) + 1
@@ -183,8 +192,8 @@ def _changes_html(app, docname: str, day: str) -> str:
         rows.append(
             f'<tr id="{html.escape(anchor)}"><td>{html.escape(ed.KINDS[change.kind])}</td>'
             f"<td>{html.escape(change.label)}{permalink}</td>"
-            f'<td class="ds-changes__before">{html.escape(change.before) or "—"}</td>'
-            f'<td class="ds-changes__after">{html.escape(change.after) or "—"}</td>'
+            f'<td class="ds-changes__before">{html.escape(shown(change, change.before)) or "—"}</td>'
+            f'<td class="ds-changes__after">{html.escape(shown(change, change.after)) or "—"}</td>'
             f"<td>{html.escape(change.reason) or 'No reason recorded in the changelog'}</td>"
             f"<td>{pages or '—'}</td></tr>")
     downloads = (f'<p>The same rows: <a href="{day}.csv" download>CSV</a> · '
@@ -193,7 +202,8 @@ def _changes_html(app, docname: str, day: str) -> str:
                  f'<a href="{_live(up)}{ed.SITE_FOLDER}/{day}/index.html">this edition as published</a>.</p>')
     return (f'<p class="ds-changes__summary">{len({c.key for c in changes})} figures changed ({summary}).</p>'
             + downloads +
-            '<div class="ds-table-scroll"><table class="ds-changes"><thead><tr><th scope="col">Change</th>'
+            '<div class="ds-table-scroll ds-figure--page">'
+            '<table class="ds-changes ds-table ds-filterable ds-rows-changes"><thead><tr><th scope="col">Change</th>'
             '<th scope="col">Figure</th><th scope="col">Before</th><th scope="col">After</th>'
             '<th scope="col">Why</th><th scope="col">Pages and charts it touches</th></tr></thead><tbody>'
             + "".join(rows) + "</tbody></table></div>")
