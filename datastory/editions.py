@@ -41,10 +41,10 @@ FROZEN_ENV = "DATASTORY_FROZEN_EDITION"
 VALUE_FIELDS = ("value", "amount", "parameters_total_b", "rate")
 #: Fields whose change is not a change of the figure a reader sees (notes are the newsroom's own words).
 QUIET_FIELDS = {"note"}
-KINDS = {
-    "new": "New figure", "retired": "Retired", "revised": "Value revised", "recomputed": "Derived figure recomputed",
-    "re-sourced": "Re-sourced", "qualifier": "Certainty changed", "quote": "Quote changed",
-    "dated": "Date changed", "checked": "Second check changed", "detail": "Detail changed",
+KINDS = {  # in the order a reader needs them: what the figures say first
+    "revised": "Value revised", "recomputed": "Computed figure revised", "qualifier": "Certainty revised",
+    "dated": "Date revised", "retired": "Taken out", "re-sourced": "New source", "quote": "Quote revised",
+    "checked": "Checked again", "detail": "Detail revised", "new": "New figure",
 }
 
 
@@ -169,7 +169,13 @@ class Change:
 
 
 def diff(old: dict[str, Figure], new: dict[str, Figure]) -> list[Change]:
-    """Every change of a figure between two packages, before and after, in table and row order."""
+    """Every change of a figure between two packages, before and after: revised values first, new figures last."""
+    changes = _diff(old, new)
+    order = list(KINDS)
+    return sorted(changes, key=lambda c: (order.index(c.kind), c.key))
+
+
+def _diff(old: dict[str, Figure], new: dict[str, Figure]) -> list[Change]:
     changes = []
     for key in sorted(set(old) | set(new)):
         a, b = old.get(key), new.get(key)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import html
 import json
 import os
+from datetime import date
 from pathlib import Path
 
 from docutils import nodes
@@ -179,7 +180,7 @@ def _changes_html(app, docname: str, day: str) -> str:
     kinds: dict[str, int] = {}
     for change in changes:
         kinds[ed.KINDS[change.kind]] = kinds.get(ed.KINDS[change.kind], 0) + 1
-    summary = "; ".join(f"{label}: {count}" for label, count in kinds.items()) or "no figure changed"
+    summary = "; ".join(f"{label.lower()}: {count}" for label, count in kinds.items()) or "no figure changed"
     rows = []
     for change in changes:
         anchor = "figure-" + change.key.replace("/", "-")
@@ -192,7 +193,8 @@ def _changes_html(app, docname: str, day: str) -> str:
         rows.append(
             f'<tr id="{html.escape(anchor)}"><td>{html.escape(ed.KINDS[change.kind])}</td>'
             f"<td>{html.escape(change.label)}{permalink}</td>"
-            f'<td class="ds-changes__before">{html.escape(shown(change, change.before)) or "—"}</td>'
+            f'<td class="ds-changes__before">'
+            f'{"<del>" + html.escape(shown(change, change.before)) + "</del>" if change.before else "—"}</td>'
             f'<td class="ds-changes__after">{html.escape(shown(change, change.after)) or "—"}</td>'
             f"<td>{html.escape(change.reason) or 'No reason recorded in the changelog'}</td>"
             f"<td>{pages or '—'}</td></tr>")
@@ -200,7 +202,8 @@ def _changes_html(app, docname: str, day: str) -> str:
                  f'<a href="{day}.json" download>JSON</a>. Compared with the edition of '
                  f'<a href="{_live(up)}{ed.SITE_FOLDER}/{before.date}/index.html">{ed.long_date(before.day)}</a>; '
                  f'<a href="{_live(up)}{ed.SITE_FOLDER}/{day}/index.html">this edition as published</a>.</p>')
-    return (f'<p class="ds-changes__summary">{len({c.key for c in changes})} figures changed ({summary}).</p>'
+    return (f'<p class="ds-changes__summary">{len({c.key for c in changes})} figures are new or changed, '
+            f'in {len(changes)} changes (a figure can change in more than one way): {summary}.</p>'
             + downloads +
             '<div class="ds-table-scroll ds-figure--page">'
             '<table class="ds-changes ds-table ds-filterable ds-rows-changes"><thead><tr><th scope="col">Change</th>'
@@ -262,12 +265,10 @@ def _records(app) -> list[dict]:
         history = ed.history(root, key)
         for entry in history:  # the source by its publisher, as a reader knows it
             entry["publisher"] = sources.get(entry.get("source_id", ""), {}).get("publisher", "")
-        from datetime import date as _date
-
         from ..claims import format_value
 
         try:
-            as_of_long = ed.long_date(_date.fromisoformat(f["as_of"]))
+            as_of_long = ed.long_date(date.fromisoformat(f["as_of"]))
         except ValueError:
             as_of_long = f["as_of"]
         records.append({
@@ -306,7 +307,7 @@ def _write_permalinks(app, root: Path, out: Path, listed) -> None:
 
 
 #: The second check's verdicts, as a reader reads them.
-VERDICTS = {"confirmed": "Confirmed: its page found again, the quote read in its sentence",
+VERDICTS = {"confirmed": "Confirmed: a second reader found its page again and read the quote in its sentence",
             "corrected": "Corrected by the second check (see the data page)",
             "re-sourced": "Re-sourced by the second check to the page that made the figure",
             "unverified": "Not confirmed: the second check could not find its page again"}
@@ -320,13 +321,14 @@ def _permalink_html(r: dict, ledger_href: str) -> str:
               + (f'; read in a copy by <a href="{e(src["via_url"])}">{e(src["via_publisher"])}</a>'
                  if src["via_url"] else ""))
     history = "".join(
-        f"<tr><td><a href=\"{_live('../')}{ed.SITE_FOLDER}/{h['edition']}/index.html\">{e(h['edition'])}</a></td>"
+        f"<tr><td><a href=\"{_live('../')}{ed.SITE_FOLDER}/{h['edition']}/index.html\">"
+        f"{e(ed.long_date(date.fromisoformat(h['edition'])))}</a></td>"
         f"<td>{e(h.get('reads', 'not in this edition'))}</td><td>{e(h.get('publisher', ''))}</td></tr>"
         for h in r["history"])
     check = r["second_check"]
     checked_on = f", {e(check['checked_on'])}" if check["checked_on"] else ""
     history = history or '<tr><td colspan="3">No edition recorded yet</td></tr>'
-    certainty = e(r["qualifier"]) + (f": {e(r['qualifier_meaning'].rstrip('.'))}" if r["qualifier_meaning"] else "")
+    certainty = e(r["qualifier_meaning"].rstrip(".") if r["qualifier_meaning"] else r["qualifier"])
     derived = " Computed by us from other figures (see the data page)." if r["status"] == "derived" else ""
     return f"""<div class="ds-permalink">
 <p class="ds-kicker">A figure from the story</p>
@@ -345,7 +347,7 @@ def _permalink_html(r: dict, ledger_href: str) -> str:
 <h2>This figure in each edition</h2>
 <div class="ds-table-scroll"><table class="ds-changes"><thead><tr><th scope="col">Edition</th>
 <th scope="col">Figure</th><th scope="col">Source</th></tr></thead><tbody>{history}</tbody></table></div>
-<p class="ds-permalink__links"><a href="{e(ledger_href)}">Its row in the claims ledger</a>
+<p class="ds-permalink__links"><a href="{e(ledger_href)}">All the story's figures, on the data page</a>
  · <a href="{e(r['claim_id'])}.json">As data (JSON)</a>
  · Licence: {e(r['licence'])}</p>
 </div>
@@ -382,8 +384,6 @@ def banner(app, pagename, templatename, context, doctree) -> None:
     if not day:
         return
     up = "../" * pagename.count("/")
-    from datetime import date
-
     context["ds_edition_banner"] = {"date": day, "long": ed.long_date(date.fromisoformat(day)),
                                     "latest": f"{up}../../index.html", "editions": f"{up}../../{ed.PAGE}.html"}
 
