@@ -142,7 +142,8 @@ def test_hovering_a_mark_shows_a_tooltip_with_its_value(browser, base):
 def test_currency_toggle_changes_units(browser, base):
     context, page, _ = open_page(browser, base, CHAPTER_1)
     wait_for_charts(page)
-    texts = ("() => Array.from(document.querySelectorAll('figure.ds-chart .ds-chart__live svg text'))"
+    # the chart with the currency switch (the chapter's other charts state each amount as its page does)
+    texts = ("() => Array.from(document.querySelector('figure.ds-chart').querySelectorAll('.ds-chart__live svg text'))"
              ".map(t => t.textContent)")
     assert any(t.endswith("billion yuan") for t in page.evaluate(texts))
     page.locator("figure.ds-chart input[type=radio][value='US dollars']").first.check()
