@@ -210,7 +210,8 @@ def _diff(old: dict[str, Figure], new: dict[str, Figure]) -> list[Change]:
 
 
 def _certainty(fields: dict) -> str:
-    return " / ".join(v for v in (fields.get("status", ""), fields.get("qualifier", "")) if v)
+    """How sure the source is (a claim's qualifier), as the story marks it."""
+    return fields.get("qualifier") or fields.get("status", "")
 
 
 def with_reasons(changes: list[Change], corrections, since: str, until: str) -> list[Change]:

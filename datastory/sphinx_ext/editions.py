@@ -180,7 +180,13 @@ def _changes_html(app, docname: str, day: str) -> str:
     kinds: dict[str, int] = {}
     for change in changes:
         kinds[ed.KINDS[change.kind]] = kinds.get(ed.KINDS[change.kind], 0) + 1
-    summary = "; ".join(f"{label.lower()}: {count}" for label, count in kinds.items()) or "no figure changed"
+    phrases = {"New figure": "new figures", "New source": "with a new source", "Checked again": "checked again",
+               "Certainty revised": "with a revised certainty", "Date revised": "with a revised date",
+               "Value revised": "with a revised value", "Computed figure revised": "computed figures revised",
+               "Taken out": "taken out", "Quote revised": "with a revised quote", "Detail revised": "other details"}
+    parts = [f"{count} {phrases.get(label, label.lower())}"
+             for label, count in sorted(kinds.items(), key=lambda item: -item[1])]
+    summary = (", ".join(parts[:-1]) + " and " + parts[-1]) if len(parts) > 1 else "".join(parts) or "none"
     rows = []
     for change in changes:
         anchor = "figure-" + change.key.replace("/", "-")
@@ -202,8 +208,8 @@ def _changes_html(app, docname: str, day: str) -> str:
                  f'<a href="{day}.json" download>JSON</a>. Compared with the edition of '
                  f'<a href="{_live(up)}{ed.SITE_FOLDER}/{before.date}/index.html">{ed.long_date(before.day)}</a>; '
                  f'<a href="{_live(up)}{ed.SITE_FOLDER}/{day}/index.html">this edition as published</a>.</p>')
-    return (f'<p class="ds-changes__summary">{len({c.key for c in changes})} figures are new or changed, '
-            f'in {len(changes)} changes (a figure can change in more than one way): {summary}.</p>'
+    return (f'<p class="ds-changes__summary">{len({c.key for c in changes})} figures are new or changed: '
+            f'{summary} (a figure can change in more than one way).</p>'
             + downloads +
             '<div class="ds-table-scroll ds-figure--page">'
             '<table class="ds-changes ds-table ds-filterable ds-rows-changes"><thead><tr><th scope="col">Change</th>'
