@@ -247,18 +247,29 @@ def test_without_javascript_every_chart_shows_its_static_picture(browser, base, 
         context.close()
 
 
-def test_scenario_slider_changes_the_displayed_value(browser, base):
-    context, page, watcher = open_page(browser, base, "notebooks/02-local-subsidies.html")
-    wait_for_charts(page)
-    figure = page.locator("figure.ds-chart:has(input[type=range])").first
-    slider = figure.locator("input[type=range]")
-    texts = "f => Array.from(f.querySelectorAll('.ds-chart__live svg text')).map(t => t.textContent).join('|')"
-    before = figure.evaluate(texts)
-    slider.fill(slider.get_attribute("max"))
-    page.wait_for_function(f"([f, b]) => ({texts})(f) !== b", arg=[figure.element_handle(), before], timeout=2000)
-    assert figure.evaluate(texts) != before
-    assert watcher.problems() == []
-    context.close()
+def test_every_bound_control_changes_the_displayed_values(browser, base, site):
+    """Each chart control (a slider, a radio switch) redraws its chart's values when moved. The scenario
+    slider this once tested was cut with the hypothetical chart; every control that remains is moved."""
+    moved = 0
+    for path in pages_of(site):
+        if not any('data-signal="' in line for line in (site / path).read_text(encoding="utf-8").splitlines()):
+            continue
+        context, page, watcher = open_page(browser, base, path)
+        wait_for_charts(page)
+        texts = "f => Array.from(f.querySelectorAll('.ds-chart__live svg text')).map(t => t.textContent).join('|')"
+        for figure in page.locator("figure.ds-chart:has(.ds-chart__controls [data-signal])").all():
+            before = figure.evaluate(texts)
+            slider = figure.locator(".ds-chart__controls input[type=range]")
+            if slider.count():
+                slider.first.fill(slider.first.get_attribute("max"))
+            else:
+                figure.locator(".ds-chart__controls input[type=radio]:not(:checked)").first.check()
+            page.wait_for_function(f"([f, b]) => ({texts})(f) !== b", arg=[figure.element_handle(), before],
+                                   timeout=2000)
+            moved += 1
+        assert watcher.problems() == []
+        context.close()
+    assert moved >= 1
 
 
 def test_the_watcher_counts_broken_files_but_not_loads_the_page_gave_up(browser, tmp_path):
