@@ -272,7 +272,8 @@ def spread_on_rows(chart: alt.Chart, *, row: str, x: str, within_days: float, st
     """Points of one row less than ``within_days`` apart, spread alternately above and below its line.
 
     A run of close points is set at 0, -step, +step, -2 step ... pixels from the row's line, so each
-    stays visible and tappable and the run's first point sits on the line (its label's centre). Adds
+    stays visible and tappable and the run's first point sits on the line (its label's centre); a long
+    run starts again from the line after ``3 * step`` either way, so no point floats toward another row. Adds
     the field ``row_offset`` for the mark's ``yOffset=alt.ExprRef("datum.row_offset")`` (not the
     yOffset channel, which would move the row to its band's top); worked out in the chart, so the
     table readers download stays as the source stated it.
@@ -288,7 +289,7 @@ def spread_on_rows(chart: alt.Chart, *, row: str, x: str, within_days: float, st
     ).transform_window(
         nth="row_number()", groupby=[row, "run"], sort=in_order,
     ).transform_calculate(
-        row_offset=f"floor(datum.nth / 2) * {step} * (datum.nth % 2 ? 1 : -1)",
+        row_offset=f"(floor(datum.nth / 2) % 4) * {step} * (datum.nth % 2 ? 1 : -1)",
     )
 
 

