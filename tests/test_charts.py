@@ -202,19 +202,20 @@ def test_every_chart_publishes_its_files_under_its_stable_id(site):
         found = re.findall(r'<figure class="ds-chart[^"]*" id="chart-([a-z0-9-]+)"', page.read_text(encoding="utf-8"))
         assert not any(cid.startswith(page.stem) for cid in found), found  # named, not numbered by position
         ids |= set(found)
-    assert len(ids) >= 19
+    assert len(ids) >= 15
     for cid in ids:
-        for suffix in ("csv", "json", "svg", "png", "html", "w640.svg"):
+        for suffix in ("csv", "json", "svg", "png", "html", "w640.svg", "w640.dark.svg"):
             assert (site / "_charts" / f"{cid}.{suffix}").is_file(), (cid, suffix)
     assert {p.name.split(".", 1)[0] for p in (site / "_charts").iterdir()} == ids  # no stale files
 
 
 def test_metadata_names_title_units_sources_licence_and_citation(site):
-    meta = json.loads((site / "_charts" / "h20-charge.json").read_text(encoding="utf-8"))
-    assert meta["title"].startswith("Nvidia's H20 charge")
+    meta = json.loads((site / "_charts" / "h20-sales.json").read_text(encoding="utf-8"))
+    assert meta["title"].startswith("Nvidia's H20 sales")
     assert {"name": "usd_billions", "title": "US$ billions"} in meta["columns"]
     assert meta["sources"] and all(s["url"].startswith("http") for s in meta["sources"])
-    assert meta["licence"] == "CC-BY-4.0" and "h20-charge" in meta["citation"]
+    assert meta["licence"] == "CC-BY-4.0" and meta["title"] in meta["citation"]
+    assert meta["page"].endswith("#chart-h20-sales")  # the published address (the workflow supplies it)
 
 
 def test_a_source_line_names_each_publisher_once_and_links_every_page():
