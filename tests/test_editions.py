@@ -126,12 +126,14 @@ def test_publishing_an_edition_after_changing_one_figure_records_it_number_by_nu
     assert "They are just two of the 710 start-ups being nurtured here." in text
     claims.write_text(text.replace("They are just two of the 710 start-ups", "They are just two of the 720 start-ups")
                       .replace("dream-town-startups,count,710,", "dream-town-startups,count,720,"), encoding="utf-8")
-    # and one row a chart draws: chapter 7's outcomes chart reads oc12
+    # and one row a chart draws: the benchmark chart of "Is the bet working?" reads oc02
     outcomes = root / "data" / "outcomes.csv"
     rows = outcomes.read_text(encoding="utf-8")
-    assert ",200,billion,CNY,reported,xinhua-2024-08-29-computing-hubs," in rows
-    outcomes.write_text(rows.replace(",200,billion,CNY,reported,xinhua-2024-08-29-computing-hubs,",
-                                     ",200,billion,CNY,estimate,xinhua-2024-08-29-computing-hubs,"), encoding="utf-8")
+    assert "\noc02,model_performance,MMLU,benchmark_gap,End of 2024,2024-12-31,0.3,percentage_point,,reported," in rows
+    outcomes.write_text(rows.replace(
+        "\noc02,model_performance,MMLU,benchmark_gap,End of 2024,2024-12-31,0.3,percentage_point,,reported,",
+        "\noc02,model_performance,MMLU,benchmark_gap,End of 2024,2024-12-31,0.3,percentage_point,,estimate,"),
+        encoding="utf-8")
     done = subprocess.run([sys.executable, "-m", "datastory", "edition", "2099-01-01", "--summary", "A test edition.",
                            "--root", str(root), "--allow-dirty"], capture_output=True, text=True, timeout=1200)
     assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
@@ -141,8 +143,9 @@ def test_publishing_an_edition_after_changing_one_figure_records_it_number_by_nu
     startups = by_key[("claims/dream-town-startups", "revised")]
     assert (startups["before"], startups["after"]) == ("710", "720")
     assert "notebooks/02-local-subsidies" in startups["pages"]
-    hubs = by_key[("outcomes/oc12", "qualifier")]
-    assert hubs["charts"], "the chart drawing the row is named"
+    gap = by_key[("outcomes/oc02", "qualifier")]
+    assert (gap["before"], gap["after"]) == ("reported", "estimate")
+    assert gap["charts"], "the chart drawing the row is named"
     assert len({c["key"] for c in changed}) == 2  # nothing else changed
     page = (site / "book" / "changes" / "2099-01-01.html").read_text(encoding="utf-8")
     assert "710" in page and "720" in page and "#chart-" in page
