@@ -155,7 +155,8 @@ def test_publishing_an_edition_after_changing_one_figure_records_it_number_by_nu
     assert ">710<" in old and ">720<" in live and ">710<" not in live
     assert "You are reading the edition of" in old and "You are reading the edition of" not in live
     history = json.loads((site / "claims" / "dream-town-startups.json").read_text(encoding="utf-8"))["history"]
-    assert [(h["edition"], h["reads"]) for h in history][-2:] == [("2026-12-01", "710"), ("2099-01-01", "720")]
+    pairs = [(h["edition"], h["reads"]) for h in history]
+    assert pairs[0] == ("2026-12-01", "710") and pairs[-1] == ("2099-01-01", "720")
     cff = yaml.safe_load((root / "CITATION.cff").read_text(encoding="utf-8"))
     assert (str(cff["date-released"]), str(cff["version"])) == ("2099-01-01", "2099.01.01")
     assert [e.date for e in ed.read_editions(root)][-1] == "2099-01-01"
