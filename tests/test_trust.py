@@ -59,7 +59,7 @@ def test_hostile_text_shows_as_text_and_nothing_runs(hostile_site, chromium):
         assert text.count(HOSTILE) >= 3  # discrepancies, ledger, sources
         page.goto(f"{base}/notebooks/01-state-venture-capitalist.html")
         page.wait_for_function("() => document.querySelector('figure.ds-chart[data-state=\"live\"]')", timeout=8000)
-        caption = page.locator("figure.ds-chart figcaption").text_content()
+        caption = page.locator("figure.ds-chart figcaption").first.text_content()
         assert HOSTILE in caption
         for picture in ("ds-chart__live svg", "ds-chart__narrow"):  # the live chart, the phone's inline picture
             label = page.locator(f"figure.ds-chart .{picture} text", has_text="<script>alert(1)").first
