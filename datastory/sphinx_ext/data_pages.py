@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import html
+
 import pandas as pd
 from docutils import nodes
 from docutils.parsers.rst import directives
@@ -96,14 +98,12 @@ class DataDictionary(SphinxDirective):
         folder = self.config.datastory_data_path
         self.env.note_dependency(str(folder / "datapackage.json"))
         out = []
-        import html as _html
-
         for res in read_descriptor(folder)["resources"]:
             rows_count = len(load(res["name"], folder))
             # one closed panel per table: a reader scans the tables' names, a forker opens one
-            out.append(nodes.raw("", f'<details class="ds-dictionary" id="table-{_html.escape(res["name"])}">'
-                                     f'<summary>{_html.escape(res["title"])} <span class="ds-dictionary__meta">'
-                                     f'{_html.escape(res["path"])}, {rows_count} rows, '
+            out.append(nodes.raw("", f'<details class="ds-dictionary" id="table-{html.escape(res["name"])}">'
+                                     f'<summary>{html.escape(res["title"])} <span class="ds-dictionary__meta">'
+                                     f'{html.escape(res["path"])}, {rows_count} rows, '
                                      f'{len(res["schema"]["fields"])} fields</span></summary>', format="html"))
             out.append(nodes.paragraph(text=res["description"]))
             rows = []

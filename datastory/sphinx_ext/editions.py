@@ -243,7 +243,7 @@ def write_files(app, exception) -> None:
 
 def _records(app) -> list[dict]:
     """Each claim as its permalink shows it: figure, meaning, quote, source, second check, history, citation."""
-    from ..claims import meaning
+    from ..claims import format_value, meaning
     from ..identity import identity
 
     if hasattr(app, "_datastory_records"):
@@ -271,8 +271,6 @@ def _records(app) -> list[dict]:
         history = ed.history(root, key)
         for entry in history:  # the source by its publisher, as a reader knows it
             entry["publisher"] = sources.get(entry.get("source_id", ""), {}).get("publisher", "")
-        from ..claims import format_value
-
         try:
             as_of_long = ed.long_date(date.fromisoformat(f["as_of"]))
         except ValueError:
