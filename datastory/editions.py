@@ -42,10 +42,22 @@ VALUE_FIELDS = ("value", "amount", "parameters_total_b", "rate")
 #: Fields whose change is not a change of the figure a reader sees (notes are the newsroom's own words).
 QUIET_FIELDS = {"note"}
 KINDS = {  # in the order a reader needs them: what the figures say first
-    "revised": "Value revised", "recomputed": "Computed figure revised", "qualifier": "Certainty revised",
-    "dated": "Date revised", "retired": "Taken out", "re-sourced": "New source", "quote": "Quote revised",
-    "checked": "Checked again", "detail": "Detail revised", "new": "New figure",
+    "revised": "Figure revised", "recomputed": "Our calculation revised", "qualifier": "Certainty changed",
+    "dated": "Date corrected", "retired": "Taken out", "re-sourced": "Better source", "quote": "Quote corrected",
+    "checked": "Second reading changed", "detail": "Detail corrected", "new": "New figure",
 }
+#: How a count of each kind reads in a sentence ("171 new figures, 75 with a better source").
+PHRASES = {
+    "revised": "with a revised value", "recomputed": "of our calculations revised",
+    "qualifier": "with a changed certainty", "dated": "with a corrected date", "retired": "taken out",
+    "re-sourced": "with a better source", "quote": "with a corrected quote",
+    "checked": "with a changed second reading", "detail": "with other details corrected", "new": "new figures",
+}
+#: The second check's verdicts, as a reader reads them.
+VERDICTS = {"confirmed": "Confirmed: a second reader found its page again and read the quote in its sentence",
+            "corrected": "Corrected by the second check (see the data page)",
+            "re-sourced": "Re-sourced by the second check to the page that made the figure",
+            "unverified": "Not confirmed: the second check could not find its page again"}
 
 
 class EditionError(ValueError):
@@ -98,6 +110,7 @@ class Figure:
     row_id: str
     fields: dict
     check: str = ""  # the second check's verdict, from checks.csv
+    names: dict = field(default_factory=dict, repr=False)  # measure id -> its label, from measures.csv
 
     @property
     def key(self) -> str:
@@ -115,12 +128,18 @@ class Figure:
         return f"{text} ({qualifier})" if qualifier and qualifier != "reported" and text else text
 
     def label(self) -> str:
+        """The row as a reader names it: a claim's label, or the row's subject, measure and period
+        (measures by their labels, never their ids)."""
         f = self.fields
-        for keys in (("label",), ("fund", "phase", "measure"), ("company", "metric", "period"),
-                     ("subject", "measure", "period"), ("place", "programme", "measure"), ("model",),
-                     ("rule_id", "action"), ("instrument", "measure", "date"), ("exporter", "product", "period")):
+        for keys in (("label",), ("fund", "phase", "measure"), ("fund", "measure", "date"),
+                     ("company", "metric", "period"), ("subject", "measure", "period"),
+                     ("place", "programme", "measure"), ("place", "recipient", "measure"), ("model",),
+                     ("actor", "what_changed"), ("base", "quote_currency", "date"),
+                     ("instrument", "measure", "date"), ("exporter", "product", "period")):
             if all(f.get(k) for k in keys):
-                return ", ".join(str(f[k]) for k in keys)
+                return ", ".join(self.names.get(f[k], f[k]) if k in ("measure", "metric") else
+                                 dated(f[k], f.get("date_precision") or "day") if k == "date" else str(f[k])
+                                 for k in keys)
         return self.key
 
 
@@ -128,6 +147,8 @@ def figures(data: Path) -> dict[str, Figure]:
     """Every sourced row and claim of a data package folder, keyed ``table/row id``."""
     data = Path(data)
     descriptor = json.loads((data / "datapackage.json").read_text(encoding="utf-8"))
+    measure_labels = ({row["id"]: row["label"] for row in _rows(data / "measures.csv")}
+             if (data / "measures.csv").is_file() else {})
     checks = {}
     if (data / "checks.csv").is_file():
         for row in _rows(data / "checks.csv"):
@@ -140,7 +161,7 @@ def figures(data: Path) -> dict[str, Figure]:
         key = res["schema"].get("primaryKey")
         key = key if isinstance(key, str) else (key or [names[0]])[0]
         for row in _rows(data / res["path"]):
-            figure = Figure(res["name"], row[key], row)
+            figure = Figure(res["name"], row[key], row, names=measure_labels)
             figure.check = checks.get(figure.key, "")
             found[figure.key] = figure
     return found
@@ -186,7 +207,8 @@ def _diff(old: dict[str, Figure], new: dict[str, Figure]) -> list[Change]:
             changes.append(Change("retired", key, a.label(), a.reads(), ""))
             continue
         fa, fb = a.fields, b.fields
-        moved = {f for f in set(fa) | set(fb) if fa.get(f, "") != fb.get(f, "") and f not in QUIET_FIELDS}
+        # A column added to (or dropped from) the package between editions is not a change of the figure.
+        moved = {f for f in set(fa) & set(fb) if fa[f] != fb[f] and f not in QUIET_FIELDS}
         if moved & {*VALUE_FIELDS, "unit", "currency"}:
             derived = fb.get("status") == "derived" or fb.get("derived_from")
             changes.append(Change("recomputed" if derived else "revised", key, b.label(), a.reads(), b.reads()))
@@ -214,15 +236,19 @@ def _certainty(fields: dict) -> str:
     return fields.get("qualifier") or fields.get("status", "")
 
 
-def with_reasons(changes: list[Change], corrections, since: str, until: str) -> list[Change]:
-    """Each change's reason: the CHANGELOG entries for its row dated after ``since`` and up to ``until``."""
+def with_reasons(changes: list[Change], corrections, since: str, until: str,
+                 check_notes: dict[str, str] | None = None) -> list[Change]:
+    """Each change's reason: the CHANGELOG entries for its row dated after ``since`` and up to
+    ``until``; for a changed second reading, the second check's own note (``check_notes``: key -> note)."""
     by_row: dict[str, list] = {}
     for c in corrections:
         if since < c.day.isoformat() <= until:
             by_row.setdefault(c.what, []).append(c)
     for change in changes:
-        found = by_row.get(change.key, [])
-        change.reason = " ".join(c.why for c in found) or ("Added in this edition." if change.kind == "new" else "")
+        if change.kind == "checked":
+            change.reason = (check_notes or {}).get(change.key, "")
+            continue
+        change.reason = " ".join(c.why for c in by_row.get(change.key, []))
     return changes
 
 
@@ -406,6 +432,22 @@ def digest(path: Path) -> str:
 
 def long_date(day: date) -> str:
     return f"{day.day} {day.strftime('%B')} {day.year}"
+
+
+def dated(iso: str, precision: str = "day") -> str:
+    """A date as a reader reads it, no more precise than its source: 24 May 2024, March 2026, 2014.
+
+    ``precision``: a row's ``as_of_precision`` or ``date_precision`` (a month or a year is stored as
+    its first day)."""
+    try:
+        day = date.fromisoformat(iso)
+    except ValueError:
+        return iso
+    if precision == "year":
+        return str(day.year)
+    if precision == "month":
+        return f"{day.strftime('%B')} {day.year}"
+    return long_date(day)
 
 
 # --- followers: Atom and Zenodo ---------------------------------------------------------------

@@ -154,6 +154,8 @@ def test_publishing_an_edition_after_changing_one_figure_records_it_number_by_nu
     live = (site / "notebooks" / "02-local-subsidies.html").read_text(encoding="utf-8")
     assert ">710<" in old and ">720<" in live and ">710<" not in live
     assert "You are reading the edition of" in old and "You are reading the edition of" not in live
+    frozen = (site / "editions" / "2099-01-01" / "notebooks" / "02-local-subsidies.html").read_text(encoding="utf-8")
+    assert "You are reading the edition of" in frozen and "This was the edition of" in frozen  # head and foot
     history = json.loads((site / "claims" / "dream-town-startups.json").read_text(encoding="utf-8"))["history"]
     pairs = [(h["edition"], h["reads"]) for h in history]
     assert pairs[0] == ("2026-12-01", "710") and pairs[-1] == ("2099-01-01", "720")
@@ -186,3 +188,57 @@ def test_history_of_a_claim_reads_every_edition():
     assert history[0]["edition"] == "2026-12-01" and history[0]["reads"] == "344 billion CNY"
 
 
+
+
+def test_a_date_reads_no_more_precise_than_its_source():
+    assert ed.dated("2026-03-01", "month") == "March 2026"
+    assert ed.dated("2014-01-01", "year") == "2014"
+    assert ed.dated("2024-05-24") == "24 May 2024"
+
+
+def test_a_column_added_between_editions_is_not_a_change_but_a_changed_second_reading_gives_the_checks_note():
+    old = {"claims/a": _figure("claims", "a", value="1", label="A")}
+    new = {"claims/a": _figure("claims", "a", value="1", label="A", as_of_precision="month")}
+    assert ed.diff(old, new) == []
+    old["claims/a"].check, new["claims/a"].check = "unverified", "confirmed"
+    changes = ed.with_reasons(ed.diff(old, new), [], "2026-12-01", "2026-12-07",
+                              {"claims/a": "Quote read on the filing."})
+    assert [(c.kind, c.reason) for c in changes] == [("checked", "Quote read on the filing.")]
+
+
+def test_a_row_is_named_by_its_subject_and_measure_label_never_its_ids():
+    figure = ed.Figure("company_figures", "cf1", {"company": "Nvidia", "metric": "revenue_china", "period": "FY2025"},
+                       names={"revenue_china": "Revenue from China"})
+    assert figure.label() == "Nvidia, Revenue from China, FY2025"
+    ids = {row["id"] for row in ed._rows(ROOT / "data" / "measures.csv") if "_" in row["id"]}
+    for key, figure in ed.figures(ROOT / "data").items():
+        named = figure.label()
+        assert named != key and not set(named.replace(",", " ").split()) & ids, (key, named)
+
+
+@pytest.mark.slow
+def test_a_permalink_explains_its_measure_dates_it_as_its_source_and_links_the_sentences_citing_it(site):
+    page = (site / "claims" / "bet-arena-gap-2026-03.html").read_text(encoding="utf-8")
+    assert "as of\n<time datetime=\"2026-03-01\">March 2026</time>" in page and "1 March 2026" not in page
+    assert "blind head-to-head comparisons" in page  # what the Arena is, from measures.csv
+    import re
+
+    cited = re.findall(r'<a href="\.\./([^"#]+)#(cited-bet-arena-gap-2026-03)"', page)
+    assert len(cited) >= 2
+    for target, anchor in cited:
+        assert f'id="{anchor}"' in (site / target).read_text(encoding="utf-8"), target
+    record = json.loads((site / "claims" / "bet-arena-gap-2026-03.json").read_text(encoding="utf-8"))
+    assert record["cite"].endswith("/claims/bet-arena-gap-2026-03.html")  # a published site names its address
+    from datastory.sphinx_ext.editions import _permalink_html
+
+    unpublished = _permalink_html(record | {"cite": "Newsroom (2026). \u201cA\u201d. In T."}, "../data.html")
+    assert '<span class="ds-cite-here" hidden></span>' in unpublished  # the theme writes the reader's address in
+
+
+@pytest.mark.slow
+def test_what_changed_is_grouped_by_chapter_in_reader_words(site):
+    page = (site / "book" / "changes" / "2026-12-07.html").read_text(encoding="utf-8")
+    assert 'id="changes-notebooks-01-state-venture-capitalist"' in page
+    assert "No figure published in the edition of 1 December 2026 changed its value." in page
+    assert "Added in this edition." not in page and "Reported by " in page
+    assert "entity_list_addition" not in page and ", revenue_china," not in page

@@ -190,7 +190,7 @@ def test_note_naming_a_row_that_does_not_exist_fails(data):
     replace_in(data / "claims.csv", "From trade row tr015.", "From trade row tr915.")
     found = [str(p) for p in check_package(data)]
     line = claim_line(data, "ev-duty-byd")
-    assert found == [f"data/claims.csv:{line}:14: claim 'ev-duty-byd': its note says it comes from trade row "
+    assert found == [f"data/claims.csv:{line}:15: claim 'ev-duty-byd': its note says it comes from trade row "
                      "'tr915', but data/trade.csv has no row 'tr915'; name the row the figure comes from, or drop "
                      "the reference"], found
 

@@ -48,7 +48,7 @@ CASES = {
     "wrong type": ("claims.csv", lambda d: set_cell(d / "claims.csv", 2, "value", "abc"),
                    "claims.csv:2:3", "'abc' is not a valid number"),
     "missing required value": ("claims.csv", lambda d: set_cell(d / "claims.csv", 3, "label", ""),
-                               "claims.csv:3:11", "is empty, but this column is required"),
+                               "claims.csv:3:12", "is empty, but this column is required"),
     "impossible date": ("claims.csv", lambda d: set_cell(d / "claims.csv", 4, "as_of", "2025-02-30"),
                         "claims.csv:4:6", "is not a valid date (expected YYYY-MM-DD)"),
     "unknown source id": ("claims.csv", lambda d: set_cell(d / "claims.csv", 2, "source_id", "no-such-source"),
@@ -58,7 +58,7 @@ CASES = {
     "negative amount": ("state_funds.csv", lambda d: set_cell(d / "state_funds.csv", 2, "amount", "-5"),
                         "state_funds.csv:2:8", "is below the minimum allowed"),
     "quote lacks the value": ("claims.csv", lambda d: set_cell(d / "claims.csv", 2, "value", "123.45"),
-                              "claims.csv:2:13", "the quote does not state 123.45"),
+                              "claims.csv:2:14", "the quote does not state 123.45"),
     "FX-inconsistent pair": ("claims.csv", lambda d: set_cell(d / "fx_rates.csv", 21, "rate", "5.5"),
                              "claims.csv:", "implies"),
     "duplicate primary key": ("claims.csv", lambda d: edit_line(d / "claims.csv", 3, lambda _: (
@@ -72,7 +72,7 @@ CASES = {
         "claims.csv:", "is not valid UTF-8"),
     "extra column": ("claims.csv", lambda d: (d / "claims.csv").write_text("\n".join(
         line + ",x" if line else line for line in (d / "claims.csv").read_text(encoding="utf-8").split("\n")),
-        encoding="utf-8"), "claims.csv:1:15", "unexpected extra column"),
+        encoding="utf-8"), "claims.csv:1:16", "unexpected extra column"),
     "missing column": ("markets.csv", lambda d: (d / "markets.csv").write_text("\n".join(
         line.rsplit(",", 1)[0] if line else line for line in (d / "markets.csv").read_text(encoding="utf-8").split(
             "\n")), encoding="utf-8"), "markets.csv:1:12", "missing from the header"),

@@ -32,6 +32,10 @@ class ClaimRole(SphinxRole):
         classes = ["claim", f"claim-{reading.status}", f"claim-{reading.qualifier}"]
         node = nodes.reference(self.rawtext, reading.text, refuri=uri, reftitle=reading.hover, classes=classes)
         node["claim_id"] = claim_id
+        seen = self.env.temp_data.setdefault("datastory_claims_cited", set())
+        if claim_id not in seen:  # the first sentence citing it is where a figure's permalink points
+            seen.add(claim_id)
+            node["ids"] = [f"cited-{claim_id}"]
         if not reading.marker:
             return [node], []
         shown = f"({reading.marker})"

@@ -81,7 +81,10 @@ def changes_for(app, day: str) -> list[ed.Change] | None:
     new = ed.figures(root / ed.FOLDER / edition.date / "data")
     from ..changelog import read_corrections
 
-    changes = ed.with_reasons(ed.diff(old, new), read_corrections(root / "CHANGELOG.md"), before.date, edition.date)
+    notes = {f"{r['table']}/{r['row_id']}": r["note"]
+             for r in ed._rows(Path(app.config.datastory_data_path) / "checks.csv")}
+    changes = ed.with_reasons(ed.diff(old, new), read_corrections(root / "CHANGELOG.md"), before.date,
+                              edition.date, notes)
     sources, tables = {}, {}
     for doc in app.env.found_docs:
         path = Path(app.env.doc2path(doc))
@@ -159,6 +162,8 @@ def _editions_html(app, docname: str, root: Path) -> str:
 
 
 def _changes_html(app, docname: str, day: str) -> str:
+    from ..claims import QUALIFIERS
+
     edition, before = _edition(Path(app.srcdir), day)
     if edition is None:
         return f"<p>No edition of {html.escape(day)} is recorded in {ed.FOLDER}/{ed.LIST}.</p>"
@@ -167,55 +172,93 @@ def _changes_html(app, docname: str, day: str) -> str:
         count = len(ed.figures(Path(app.srcdir) / ed.FOLDER / day / "data"))
         return (f"<p>The first edition: {count} sourced figures and rows published. "
                 f'<a href="{_live(up)}{ed.SITE_FOLDER}/{day}/index.html">Read it as published</a>.</p>')
+    e = html.escape
     changes = changes_for(app, day) or []
     root = Path(app.srcdir)
-    publishers = {}
+    sources = {}
     for folder in (root / ed.FOLDER / before.date / "data", root / ed.FOLDER / day / "data"):
-        for row in ed._rows(folder / "sources.csv"):
-            publishers[row["source_id"]] = row["publisher"] + (f", {row['published']}" if row.get("published") else "")
+        sources.update({row["source_id"]: row for row in ed._rows(folder / "sources.csv")})
+    after = ed.figures(root / ed.FOLDER / day / "data")
 
-    def shown(change, text):  # a source by its publisher and date, as a reader knows it
-        return publishers.get(text, text) if change.kind == "re-sourced" else text
+    def by(source_id: str) -> str:  # a source as a reader knows it: publisher and date
+        row = sources.get(source_id)
+        if not row:
+            return source_id
+        return (row["publisher"] + (f", {ed.dated(row['published'])}" if row.get("published") else "")
+                + (f" (read in a copy by {row['via_publisher']})" if row.get("via_publisher") else ""))
 
-    kinds: dict[str, int] = {}
-    for change in changes:
-        kinds[ed.KINDS[change.kind]] = kinds.get(ed.KINDS[change.kind], 0) + 1
-    phrases = {"New figure": "new figures", "New source": "with a new source", "Checked again": "checked again",
-               "Certainty revised": "with a revised certainty", "Date revised": "with a revised date",
-               "Value revised": "with a revised value", "Computed figure revised": "computed figures revised",
-               "Taken out": "taken out", "Quote revised": "with a revised quote", "Detail revised": "other details"}
-    parts = [f"{count} {phrases.get(label, label.lower())}"
-             for label, count in sorted(kinds.items(), key=lambda item: -item[1])]
+    def certainty(word: str) -> str:
+        return "stated as fact" if word == "reported" else (QUALIFIERS.get(word, (word,))[0] or word)
+
+    def shown(change, text: str) -> str:
+        if change.kind == "re-sourced":
+            return by(text)
+        if change.kind == "qualifier":
+            return certainty(text)
+        return text
+
+    def why(change) -> str:
+        if change.kind == "new":
+            figure = after.get(change.key)
+            source = by(figure.fields.get("source_id", "")) if figure else ""
+            return " ".join(filter(None, [f"Reported by {source}." if source else "", change.reason]))
+        if change.kind == "checked":
+            verdict = ed.VERDICTS.get(change.after, "")
+            return " ".join(filter(None, [f"{verdict}." if verdict else "", change.reason]))
+        return change.reason
+
+    order = {doc: n for n, doc in enumerate(_reading_order(app))}
+    groups: dict[str, list] = {}
+    for change in changes:  # each change under the first page (in reading order) that shows it
+        shows = sorted((d for d in change.pages if d in app.env.titles),  # a chapter before the landing page
+                       key=lambda d: (not d.startswith("notebooks/"), order.get(d, len(order))))
+        groups.setdefault(shows[0] if shows else "", []).append((change, shows[1:]))
+    counts = {kind: len({c.key for c in changes if c.kind == kind}) for kind in ed.KINDS}
+    parts = [f"{n} {ed.PHRASES[kind]}" for kind, n in sorted(counts.items(), key=lambda i: -i[1]) if n]
     summary = (", ".join(parts[:-1]) + " and " + parts[-1]) if len(parts) > 1 else "".join(parts) or "none"
-    rows = []
-    for change in changes:
-        anchor = "figure-" + change.key.replace("/", "-")
-        pages = ", ".join(_link(app, docname, doc) for doc in change.pages if doc in app.env.titles)
-        drawn = "".join(f'<br>Chart: <a href="{html.escape(app.builder.get_relative_uri(docname, doc))}#chart-'
-                        f'{html.escape(cid)}">{html.escape(title)}</a>' for doc, cid, title in change.charts)
-        pages += drawn
-        permalink = (f' <a class="ds-changes__permalink" href="{up}{CLAIM_DIR}/{change.key.split("/", 1)[1]}.html">'
-                     "permalink</a>" if change.key.startswith("claims/") else "")
-        rows.append(
-            f'<tr id="{html.escape(anchor)}"><td>{html.escape(ed.KINDS[change.kind])}</td>'
-            f"<td>{html.escape(change.label)}{permalink}</td>"
-            f'<td class="ds-changes__before">'
-            f'{"<del>" + html.escape(shown(change, change.before)) + "</del>" if change.before else "—"}</td>'
-            f'<td class="ds-changes__after">{html.escape(shown(change, change.after)) or "—"}</td>'
-            f"<td>{html.escape(change.reason) or 'No reason recorded in the changelog'}</td>"
-            f"<td>{pages or '—'}</td></tr>")
-    downloads = (f'<p>The same rows: <a href="{day}.csv" download>CSV</a> · '
-                 f'<a href="{day}.json" download>JSON</a>. Compared with the edition of '
-                 f'<a href="{_live(up)}{ed.SITE_FOLDER}/{before.date}/index.html">{ed.long_date(before.day)}</a>; '
-                 f'<a href="{_live(up)}{ed.SITE_FOLDER}/{day}/index.html">this edition as published</a>.</p>')
-    return (f'<p class="ds-changes__summary">{len({c.key for c in changes})} figures are new or changed: '
-            f'{summary} (a figure can change in more than one way).</p>'
-            + downloads +
-            '<div class="ds-table-scroll ds-figure--page">'
+    same = ("" if counts["revised"] or counts["recomputed"] else
+            f" No figure published in the edition of {ed.long_date(before.day)} changed its value.")
+    sections = []
+    for doc in sorted(groups, key=lambda d: (d == "", order.get(d, len(order)))):
+        rows = []
+        for change, also in groups[doc]:
+            anchor = "figure-" + change.key.replace("/", "-")
+            where = [_link(app, docname, d) for d in also]
+            where += [f'<a href="{e(app.builder.get_relative_uri(docname, d))}#chart-{e(cid)}">Chart: {e(title)}</a>'
+                      for d, cid, title in change.charts]
+            permalink = (f' <a class="ds-changes__permalink" href="{up}{CLAIM_DIR}/{change.key.split("/", 1)[1]}'
+                         '.html">permalink</a>' if change.key.startswith("claims/") else "")
+            before_text = shown(change, change.before)
+            rows.append(
+                f'<tr id="{e(anchor)}"><td>{e(ed.KINDS[change.kind])}</td>'
+                f"<td>{e(change.label)}{permalink}</td>"
+                f'<td class="ds-changes__before">{"<del>" + e(before_text) + "</del>" if before_text else "—"}</td>'
+                f'<td class="ds-changes__after">{e(shown(change, change.after)) or "—"}</td>'
+                f"<td>{e(why(change)) or '—'}</td>"
+                f"<td>{'<br>'.join(where) or '—'}</td></tr>")
+        kinds: dict[str, int] = {}
+        for change, _ in groups[doc]:
+            kinds[change.kind] = kinds.get(change.kind, 0) + 1
+        counted = ", ".join(f"{n} {ed.PHRASES[k]}" for k, n in sorted(kinds.items(), key=lambda i: -i[1]))
+        if doc:
+            head = (f'<h2 id="changes-{e(doc.replace("/", "-"))}">{_link(app, docname, doc)}</h2>'
+                    f'<p class="ds-changes__count">{len({c.key for c, _ in groups[doc]})} figures: {counted}</p>')
+        else:
+            head = ('<h2 id="changes-data-only">In the data package only</h2><p class="ds-changes__count">'
+                    f"{len({c.key for c, _ in groups[doc]})} figures no story page shows: {counted}</p>")
+        sections.append(
+            head + '<div class="ds-table-scroll ds-figure--page">'
             '<table class="ds-changes ds-table ds-filterable ds-rows-changes"><thead><tr><th scope="col">Change</th>'
             '<th scope="col">Figure</th><th scope="col">Before</th><th scope="col">After</th>'
-            '<th scope="col">Why</th><th scope="col">Pages and charts it touches</th></tr></thead><tbody>'
+            '<th scope="col">Why</th><th scope="col">Also on</th></tr></thead><tbody>'
             + "".join(rows) + "</tbody></table></div>")
+    downloads = (f'<p>Every row as <a href="{day}.csv" download>CSV</a> or <a href="{day}.json" download>JSON</a>. '
+                 f'Compare <a href="{_live(up)}{ed.SITE_FOLDER}/{before.date}/index.html">the edition of '
+                 f'{ed.long_date(before.day)}</a> with <a href="{_live(up)}{ed.SITE_FOLDER}/{day}/index.html">this '
+                 "edition as published</a>.</p>")
+    return (f'<p class="ds-changes__summary">{len({c.key for c in changes})} figures are new or changed since the '
+            f"edition of {ed.long_date(before.day)}: {summary} (a figure can change in more than one way).{same}</p>"
+            + downloads + "".join(sections))
 
 
 # --- files beside the pages ---------------------------------------------------------------------
@@ -257,6 +300,7 @@ def _records(app) -> list[dict]:
     measures = {row["id"]: row for row in ed._rows(data / "measures.csv")}
     ident = identity(root)
     latest = listed[-1] if listed else None
+    cited = _cited_on(app)
     records = []
     for key, figure in sorted(current.items()):
         if figure.table != "claims":
@@ -271,15 +315,15 @@ def _records(app) -> list[dict]:
         history = ed.history(root, key)
         for entry in history:  # the source by its publisher, as a reader knows it
             entry["publisher"] = sources.get(entry.get("source_id", ""), {}).get("publisher", "")
-        try:
-            as_of_long = ed.long_date(date.fromisoformat(f["as_of"]))
-        except ValueError:
-            as_of_long = f["as_of"]
+        as_of_long = ed.dated(f["as_of"], f.get("as_of_precision") or "day")
         records.append({
             "claim_id": claim_id, "label": f["label"], "reads": figure.reads(),
             "shown": format_value(float(f["value"]), f["unit"], f["currency"] or None), "as_of_long": as_of_long,
             "value": f["value"], "unit": f["unit"], "currency": f["currency"], "as_of": f["as_of"],
+            "as_of_precision": f.get("as_of_precision") or "day",
             "measure": f["measure"], "measure_label": measures.get(f["measure"], {}).get("label", ""),
+            "measure_definition": measures.get(f["measure"], {}).get("definition", ""),
+            "cited_on": cited.get(claim_id, []),
             "status": f["status"], "qualifier": f["qualifier"], "qualifier_meaning": meaning(f["qualifier"]),
             "derived_from": f["derived_from"], "quote": f["quote"], "note": f["note"],
             "source": {k: source.get(k, "") for k in ("source_id", "publisher", "title", "url", "published",
@@ -289,6 +333,39 @@ def _records(app) -> list[dict]:
         })
     app._datastory_records = records
     return records
+
+
+def _cited_on(app) -> dict[str, list[dict]]:
+    """Claim id -> the pages whose sentences cite it (page, title, address of its first sentence), in reading order."""
+    import re
+
+    pattern = re.compile(r"\{claim\}`([^`]+)`")
+    order = {doc: n for n, doc in enumerate(_reading_order(app))}
+    found: dict[str, list[dict]] = {}
+    for doc in sorted(app.env.found_docs, key=lambda d: (order.get(d, len(order)), d)):
+        if doc == app.config.datastory_sources_page or doc.startswith(f"{ed.CHANGES}/"):
+            continue
+        path = Path(app.env.doc2path(doc))
+        if not path.is_file():
+            continue
+        title = app.env.titles[doc].astext() if doc in app.env.titles else doc
+        for claim_id in dict.fromkeys(pattern.findall(path.read_text(encoding="utf-8"))):
+            found.setdefault(claim_id.strip(), []).append(
+                {"page": doc, "title": title, "href": f"{app.builder.get_target_uri(doc)}#cited-{claim_id.strip()}"})
+    return found
+
+
+def _reading_order(app) -> list[str]:
+    """Every page in the table of contents' order (the story first)."""
+    toc = getattr(app.env, "toctree_includes", {})
+    order, todo = [], [app.config.root_doc]
+    while todo:
+        doc = todo.pop(0)
+        if doc in order:
+            continue
+        order.append(doc)
+        todo = list(toc.get(doc, [])) + todo
+    return order
 
 
 def permalink_pages(app):
@@ -310,13 +387,6 @@ def _write_permalinks(app, root: Path, out: Path, listed) -> None:
                                                            encoding="utf-8")
 
 
-#: The second check's verdicts, as a reader reads them.
-VERDICTS = {"confirmed": "Confirmed: a second reader found its page again and read the quote in its sentence",
-            "corrected": "Corrected by the second check (see the data page)",
-            "re-sourced": "Re-sourced by the second check to the page that made the figure",
-            "unverified": "Not confirmed: the second check could not find its page again"}
-
-
 def _permalink_html(r: dict, ledger_href: str) -> str:
     e = html.escape
     src = r["source"]
@@ -330,24 +400,33 @@ def _permalink_html(r: dict, ledger_href: str) -> str:
         f"<td>{e(h.get('reads', 'not in this edition'))}</td><td>{e(h.get('publisher', ''))}</td></tr>"
         for h in r["history"])
     check = r["second_check"]
-    checked_on = f", {e(check['checked_on'])}" if check["checked_on"] else ""
+    checked_on = f", {e(ed.dated(check['checked_on']))}" if check["checked_on"] else ""
     history = history or '<tr><td colspan="3">No edition recorded yet</td></tr>'
     certainty = e(r["qualifier_meaning"].rstrip(".") if r["qualifier_meaning"] else r["qualifier"])
     derived = " Computed by us from other figures (see the data page)." if r["status"] == "derived" else ""
+    definition = (f'<span class="ds-permalink__definition">{e(r["measure_definition"])}</span>'
+                  if r["measure_definition"] else "")
+    cited = ("<dt>Where the story cites it</dt><dd>" + " · ".join(
+        f'<a href="../{e(c["href"])}">{e(c["title"])}</a>' for c in r["cited_on"]) + "</dd>\n"
+             if r["cited_on"] else "<dt>Where the story cites it</dt><dd>Nowhere in this edition's text: "
+             "it stays in the data package.</dd>\n")
+    # With no site address configured the citation cannot name one; the reader's own address is
+    # filled in by the theme's script (a reader with JavaScript off copies it from the address bar).
+    here = "" if "://" in r["cite"] else ' <span class="ds-cite-here" hidden></span>'
     return f"""<div class="ds-permalink">
 <p class="ds-kicker">A figure from the story</p>
 <h1>{e(r['label'])}</h1>
 <p class="ds-permalink__figure"><strong>{e(r['shown'])}</strong> · as of
 <time datetime="{e(r['as_of'])}">{e(r['as_of_long'])}</time></p>
 <dl class="ds-permalink__facts">
-<dt>What it counts</dt><dd>{e(r['measure_label'] or r['measure'])}</dd>
+<dt>What it counts</dt><dd>{e(r['measure_label'] or r['measure'])}{definition}</dd>
 <dt>Certainty</dt><dd>{certainty}.{derived}</dd>
 <dt>What the source says</dt><dd><blockquote>{e(r['quote'])}</blockquote></dd>
 <dt>Source</dt><dd>{source}</dd>
-<dt>Second check</dt><dd>{e(VERDICTS.get(check['verdict'], 'none recorded'))}{checked_on}</dd>
-</dl>
+<dt>Second check</dt><dd>{e(ed.VERDICTS.get(check['verdict'], 'none recorded'))}{checked_on}</dd>
+{cited}</dl>
 <h2>Cite this figure</h2>
-<p class="ds-permalink__cite">{e(r['cite'])}</p>
+<p class="ds-permalink__cite">{e(r['cite'])}{here}</p>
 <h2>This figure in each edition</h2>
 <div class="ds-table-scroll"><table class="ds-changes"><thead><tr><th scope="col">Edition</th>
 <th scope="col">Figure</th><th scope="col">Source</th></tr></thead><tbody>{history}</tbody></table></div>

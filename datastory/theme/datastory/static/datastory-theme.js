@@ -125,10 +125,20 @@
     place();
   }
 
+  /* A citation written where no site address was configured names the page the reader is on. */
+  function setupCitationAddress() {
+    Array.prototype.forEach.call(document.querySelectorAll(".ds-cite-here"), function (slot) {
+      if (!/^https?:$/.test(window.location.protocol)) { return; }
+      slot.textContent = window.location.href.split("#")[0];
+      slot.hidden = false;
+    });
+  }
+
   function start() {
     setupModeSwitch();
     setupFilters();
     setupBackLink();
+    setupCitationAddress();
   }
   if (document.readyState === "loading") { document.addEventListener("DOMContentLoaded", start); }
   else { start(); }
