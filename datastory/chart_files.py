@@ -29,6 +29,10 @@ from .charts import FONT, MUTED, TEXT, wrap
 WIDTHS = {"narrow": 360, "wide": 640}
 #: The viewport width below which browsers pick the narrow picture (a ``<source media>``).
 NARROW_BELOW = 600
+#: A chart that needs the width (a timeline, a scatter; its cell is tagged ``figure-page``) has a
+#: third picture, drawn this wide, shown from ``PAGE_FROM`` px (the theme's 75rem breakpoint).
+PAGE_WIDTH = 960
+PAGE_FROM = 1200
 MEASURE_FONT = '"DejaVu Sans", "WenQuanYi Micro Hei", sans-serif'
 CREDIT_SIZE = 11
 CREDIT_LINE = 15

@@ -526,3 +526,31 @@ def test_the_desktop_header_is_one_row_with_a_chapters_menu(chromium, strict):
     story = page.locator(".ds-menu__list").first.locator("a")
     assert story.count() >= 6 and story.first.is_visible()
     context.close()
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("width", [1440, 1024, 800])
+def test_a_chart_that_needs_the_width_gets_it_on_wide_screens_and_never_pushes_the_page_sideways(chromium, strict,
+                                                                                                   width):
+    """Timelines and scatters (cells tagged figure-page): drawn at least 900 px wide at 1440 (issue 22),
+    with a picture of their own at that width, and inside the screen at every width below it."""
+    context = _context(chromium, width, 900)
+    page = context.new_page()
+    try:
+        page.goto(f"{strict}/notebooks/03-chips-export-controls.html")
+        figure = page.locator("figure.ds-chart.ds-figure--page").first
+        figure.scroll_into_view_if_needed()
+        page.wait_for_function("() => document.querySelector('figure.ds-figure--page[data-rendered=\"true\"] "
+                               ".ds-chart__live :is(svg, canvas)')", timeout=8000)
+        seen = page.evaluate("""() => { const f = document.querySelector('figure.ds-chart.ds-figure--page');
+            const live = f.querySelector('.ds-chart__live :is(svg, canvas)').getBoundingClientRect();
+            const box = f.getBoundingClientRect();
+            const picture = [...f.querySelectorAll('.ds-chart__static img')].find(i => i.getClientRects().length);
+            return {live: live.width, left: box.left, right: box.right, scroll: document.documentElement.scrollWidth,
+                    picture: picture ? picture.currentSrc : null}; }""")
+    finally:
+        context.close()
+    assert seen["scroll"] <= width and seen["left"] >= 0 and seen["right"] <= width, seen
+    if width == 1440:
+        assert seen["live"] >= 900, seen
+    assert seen["live"] <= seen["right"] - seen["left"] + 1, seen

@@ -21,7 +21,8 @@ from pathlib import Path
 from docutils import nodes
 from sphinx.util import logging
 
-from ..chart_files import NARROW_BELOW, PADDING, WIDTHS, Credit, Renderer, metadata, svg_size, width_overrides
+from ..chart_files import (NARROW_BELOW, PADDING, PAGE_FROM, PAGE_WIDTH, WIDTHS, Credit, Renderer, metadata,
+                           svg_size, width_overrides)
 from ..charts import MIME_TYPE, slug
 from ..citations import by_publisher, source_links_html, source_rows
 
@@ -120,7 +121,7 @@ def _live_spec(vega: dict) -> dict:
     spec.pop("$schema", None)
     spec["padding"] = PADDING  # as the static pictures: the swap moves nothing
     spec["signals"] = [{k: v for k, v in s.items() if k != "bind"} for s in spec.get("signals", [])]
-    return {"spec": spec, "sized": {str(w): width_overrides(vega, w) for w in WIDTHS.values()}}
+    return {"spec": spec, "sized": {str(w): width_overrides(vega, w) for w in (*WIDTHS.values(), PAGE_WIDTH)}}
 
 
 def _bound(vega: dict) -> list[dict]:
@@ -220,6 +221,7 @@ def _tools(vega: dict, rows: list[dict], cid: str) -> str:
 
 #: The static picture each viewport shows; datastory.css hides the other one with the same queries.
 NARROW_MEDIA = f"(max-width: {NARROW_BELOW - 1}px)"
+PAGE_MEDIA, BELOW_PAGE_MEDIA = f"(min-width: {PAGE_FROM}px)", f"(max-width: {PAGE_FROM - 1}px)"
 _SVG_OPEN = re.compile(r"^(?:<\?xml[^>]*>\s*)?<svg\b([^>]*)>")
 _SVG_ID = re.compile(r'\bid="([^"]+)"')
 _SVG_REF = re.compile(r'(\bid="|url\(#|href="#)([^")]+)(?=[")])')  # an id, or a reference to one
@@ -259,20 +261,31 @@ def _pictures(cid: str, root: str, pictures: dict[str, str], first: bool = True)
     """The phone's picture drawn in the page itself: no image document to lay out, which costs a
     phone far more than the same markup inline. The wider picture stays an image (inline and
     hidden, its markup would cost the phone again), which phones never fetch: where the narrow
-    picture shows, the image's source is a blank file shared by every chart."""
-    width, height = svg_size(pictures["wide"])
-    blank = f'<source media="{NARROW_MEDIA}" srcset="{root}_static/{BLANK}">'
-    wide = f'{root}{CHART_DIR}/{cid}.w{WIDTHS["wide"]}'
+    picture shows, the image's source is a blank file shared by every chart. A chart that needs
+    the width has a third, page-wide picture for wide screens, where its 640 px one is blank."""
+    blank_file = f"{root}_static/{BLANK}"
     lazy = "" if first else ' loading="lazy"'
+
+    def picture(kind: str, hidden_where: list[str], extra: str = "") -> str:
+        width, height = svg_size(pictures[kind])
+        src = f"{root}{CHART_DIR}/{cid}.w{PAGE_WIDTH if kind == 'page' else WIDTHS['wide']}"
+        blanks = "".join(f'<source media="{media}" srcset="{blank_file}">' for media in hidden_where)
+        return (f'<picture class="ds-chart__wide{extra} ds-chart__wide--light">{blanks}'
+                f'<img src="{src}.svg" width="{width:g}" height="{height:g}" alt="" decoding="async"'
+                # a page's first chart is fetched at once; the rest as the reader nears them
+                f'{lazy}></picture>'
+                # the same picture in the dark mode's colours; lazy, so a light page never fetches it
+                f'<picture class="ds-chart__wide{extra} ds-chart__wide--dark">{blanks}'
+                f'<img src="{src}.dark.svg" width="{width:g}" height="{height:g}" alt="" decoding="async" '
+                'loading="lazy"></picture>')
+
+    if "page" in pictures:
+        return (f'<div class="ds-chart__static ds-chart__static--page" data-narrow-media="{NARROW_MEDIA}" '
+                f'data-page-media="{PAGE_MEDIA}">{inline_svg(pictures["narrow"], cid)}'
+                + picture("wide", [NARROW_MEDIA, PAGE_MEDIA]) + picture("page", [BELOW_PAGE_MEDIA], " ds-chart__wide--page")
+                + "</div>")
     return (f'<div class="ds-chart__static" data-narrow-media="{NARROW_MEDIA}">{inline_svg(pictures["narrow"], cid)}'
-            f'<picture class="ds-chart__wide ds-chart__wide--light">{blank}'
-            f'<img src="{wide}.svg" width="{width:g}" height="{height:g}" alt="" decoding="async"'
-            # a page's first chart is fetched at once; the rest as the reader nears them
-            f'{lazy}></picture>'
-            # the same picture in the dark mode's colours; lazy, so a light page never fetches it
-            f'<picture class="ds-chart__wide ds-chart__wide--dark">{blank}'
-            f'<img src="{wide}.dark.svg" width="{width:g}" height="{height:g}" alt="" decoding="async" '
-            'loading="lazy"></picture></div>')
+            + picture("wide", [NARROW_MEDIA]) + "</div>")
 
 
 def figure_html(bundle: dict, cid: str, root: str, source_links: str, pictures: dict, classes: str = "",
@@ -334,8 +347,12 @@ def visit_chart_html(self, node: chart) -> None:
                     site=ident.title, page_url=page_url)
     renderer = Renderer(Path(app.doctreedir).parent / ".datastory-charts")
     pictures = {kind: renderer.static(bundle["vega"], width) for kind, width in WIDTHS.items()}
-    (out_dir / f"{cid}.w{WIDTHS['wide']}.svg").write_text(pictures["wide"], encoding="utf-8")
-    (out_dir / f"{cid}.w{WIDTHS['wide']}.dark.svg").write_text(darkened_svg(pictures["wide"]), encoding="utf-8")
+    if any(tag in node.get("tags", []) for tag in FIGURE_TAGS):  # a chart that needs the page's width
+        pictures["page"] = renderer.static(bundle["vega"], PAGE_WIDTH)
+    for kind, width in (("wide", WIDTHS["wide"]), ("page", PAGE_WIDTH)):
+        if kind in pictures:
+            (out_dir / f"{cid}.w{width}.svg").write_text(pictures[kind], encoding="utf-8")
+            (out_dir / f"{cid}.w{width}.dark.svg").write_text(darkened_svg(pictures[kind]), encoding="utf-8")
     (out_dir / f"{cid}.svg").write_text(renderer.download_svg(bundle["vega"], credit), encoding="utf-8")
     (out_dir / f"{cid}.png").write_bytes(renderer.download_png(bundle["vega"], credit))
     (out_dir / f"{cid}.csv").write_text(bundle["csv"], encoding="utf-8")

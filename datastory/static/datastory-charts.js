@@ -158,11 +158,17 @@
     var holder = figure.querySelector(".ds-chart__static");
     return holder ? window.matchMedia(holder.getAttribute("data-narrow-media")) : null;
   }
+  function pageMedia(figure) {
+    var holder = figure.querySelector(".ds-chart__static[data-page-media]");
+    return holder ? window.matchMedia(holder.getAttribute("data-page-media")) : null;
+  }
   function shownPicture(figure) {
     var media = narrowMedia(figure);
     if (!media) { return null; }
     if (media.matches) { return figure.querySelector(".ds-chart__narrow"); }
-    return figure.querySelector(isDark() ? ".ds-chart__wide--dark img" : ".ds-chart__wide--light img");
+    var page = pageMedia(figure);
+    var tier = page && page.matches ? ".ds-chart__wide--page" : ".ds-chart__wide:not(.ds-chart__wide--page)";
+    return figure.querySelector(tier + (isDark() ? ".ds-chart__wide--dark img" : ".ds-chart__wide--light img"));
   }
 
   /* The width of the static picture shown: the live view is drawn at that width. A notebook
@@ -559,12 +565,12 @@
     }
     new MutationObserver(function () { figures.forEach(redraw); })
       .observe(document.documentElement, { attributes: true, attributeFilter: ["data-theme"] });
-    var media = figures.map(narrowMedia).filter(Boolean)[0];
-    if (media) {
+    var widths = [figures.map(narrowMedia).filter(Boolean)[0], figures.map(pageMedia).filter(Boolean)[0]];
+    widths.filter(Boolean).forEach(function (media) {
       media.addEventListener("change", function () {
         figures.forEach(function (f) { if (f._dsView && pictureWidth(f) !== f._dsWidth) { redraw(f); } });
       });
-    }
+    });
   }
 
   /* Jupyter outputs arrive after the page has loaded: datastory.jupyter draws each one with this. */
