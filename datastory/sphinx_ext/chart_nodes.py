@@ -21,8 +21,18 @@ from pathlib import Path
 from docutils import nodes
 from sphinx.util import logging
 
-from ..chart_files import (NARROW_BELOW, PADDING, PAGE_FROM, PAGE_WIDTH, WIDTHS, Credit, Renderer, metadata,
-                           svg_size, width_overrides)
+from ..chart_files import (
+    NARROW_BELOW,
+    PADDING,
+    PAGE_FROM,
+    PAGE_WIDTH,
+    WIDTHS,
+    Credit,
+    Renderer,
+    metadata,
+    svg_size,
+    width_overrides,
+)
 from ..charts import MIME_TYPE, slug
 from ..citations import by_publisher, source_links_html, source_rows
 
@@ -282,7 +292,8 @@ def _pictures(cid: str, root: str, pictures: dict[str, str], first: bool = True)
     if "page" in pictures:
         return (f'<div class="ds-chart__static ds-chart__static--page" data-narrow-media="{NARROW_MEDIA}" '
                 f'data-page-media="{PAGE_MEDIA}">{inline_svg(pictures["narrow"], cid)}'
-                + picture("wide", [NARROW_MEDIA, PAGE_MEDIA]) + picture("page", [BELOW_PAGE_MEDIA], " ds-chart__wide--page")
+                + picture("wide", [NARROW_MEDIA, PAGE_MEDIA])
+                + picture("page", [BELOW_PAGE_MEDIA], " ds-chart__wide--page")
                 + "</div>")
     return (f'<div class="ds-chart__static" data-narrow-media="{NARROW_MEDIA}">{inline_svg(pictures["narrow"], cid)}'
             + picture("wide", [NARROW_MEDIA]) + "</div>")
