@@ -44,17 +44,25 @@ QUIET_FIELDS = {"note"}
 KINDS = {  # in the order a reader needs them: what the figures say first
     "revised": "Figure revised", "recomputed": "Our calculation revised", "qualifier": "Certainty changed",
     "dated": "Date corrected", "retired": "Taken out", "re-sourced": "Better source", "quote": "Quote corrected",
-    "checked": "Second reading changed", "detail": "Detail corrected", "new": "New figure",
+    "checked": "Second check changed", "detail": "Detail corrected", "new": "New figure",
 }
 #: How a count of each kind reads in a sentence ("171 new figures, 75 with a better source").
 PHRASES = {
     "revised": "with a revised value", "recomputed": "of our calculations revised",
     "qualifier": "with a changed certainty", "dated": "with a corrected date", "retired": "taken out",
     "re-sourced": "with a better source", "quote": "with a corrected quote",
-    "checked": "with a changed second reading", "detail": "with other details corrected", "new": "new figures",
+    "checked": "with a changed second check", "detail": "with other details corrected", "new": "new figures",
+}
+#: One figure of each kind, in a sentence ("1 new figure").
+PHRASE_ONE = {**PHRASES, "new": "new figure", "recomputed": "of our calculations revised"}
+#: What part of a figure each kind changes, as the what-changed page names it ("Source: X → Y").
+ASPECTS = {
+    "revised": "Figure", "recomputed": "Our calculation", "qualifier": "Certainty", "dated": "Date",
+    "retired": "Taken out", "re-sourced": "Source", "quote": "Quote", "checked": "Second check",
+    "detail": "Detail", "new": "New",
 }
 #: The second check's verdicts, as a reader reads them.
-VERDICTS = {"confirmed": "Confirmed: a second reader found its page again and read the quote in its sentence",
+VERDICTS = {"confirmed": "Confirmed: a second reporter found the source again and read the quote there",
             "corrected": "Corrected by the second check (see the data page)",
             "re-sourced": "Re-sourced by the second check to the page that made the figure",
             "unverified": "Not confirmed: the second check could not find its page again"}
@@ -306,6 +314,7 @@ def history(root: Path, key: str) -> list[dict]:
         figure = figures(snapshot).get(key) if snapshot.is_dir() else None
         found.append({"edition": edition.date, "present": figure is not None,
                       **({"reads": figure.reads(), "qualifier": _certainty(figure.fields),
+                          **{k: figure.fields.get(k, "") for k in ("value", "unit", "currency")},
                           "source_id": figure.fields.get("source_id", ""), "quote": figure.fields.get("quote", ""),
                           "second_check": figure.check} if figure else {})})
     return found

@@ -17,6 +17,8 @@ from docutils.parsers.rst import directives
 from sphinx.util.docutils import SphinxDirective
 
 from .. import editions as ed
+from ..theme.furniture import LICENCE_NAMES
+from .chart_nodes import LICENCE_URLS
 
 CLAIM_DIR = "claims"
 CHANGES_DIR = ed.CHANGES  # the CSV and JSON sit beside each what-changed page
@@ -146,10 +148,15 @@ def _editions_html(app, docname: str, root: Path) -> str:
         latest = number == 0
         changes = changes_for(app, edition.date)
         page = f"{ed.CHANGES}/{edition.date}"
-        counted = ("the first edition" if changes is None else
-                   f"{len({c.key for c in changes})} figures changed")
-        what = _link(app, docname, page).replace(">What changed in the edition of", ">What changed in the edition of") \
-            if page in app.env.found_docs else ""
+        if changes is None:
+            counted = "the first edition"
+        else:
+            kinds = {k: len({c.key for c in changes if c.kind == k}) for k in ed.KINDS}
+            top = [f"{n} {ed.PHRASES[k] if n != 1 else ed.PHRASE_ONE[k]}"
+                   for k, n in sorted(kinds.items(), key=lambda i: -i[1]) if n][:2]
+            counted = " and ".join(top) + ("; no published figure changed its value"
+                                           if not kinds["revised"] and not kinds["recomputed"] else "")
+        what = _link(app, docname, page) if page in app.env.found_docs else ""
         rows.append(
             f'<li class="ds-edition" id="edition-{edition.date}"><p class="ds-edition__date">'
             f'<time datetime="{edition.date}">{ed.long_date(edition.day)}</time>'
@@ -185,7 +192,7 @@ def _changes_html(app, docname: str, day: str) -> str:
         if not row:
             return source_id
         return (row["publisher"] + (f", {ed.dated(row['published'])}" if row.get("published") else "")
-                + (f" (read in a copy by {row['via_publisher']})" if row.get("via_publisher") else ""))
+                + (f"; read in a copy by {row['via_publisher']}" if row.get("via_publisher") else ""))
 
     def certainty(word: str) -> str:
         return "stated as fact" if word == "reported" else (QUALIFIERS.get(word, (word,))[0] or word)
@@ -195,6 +202,10 @@ def _changes_html(app, docname: str, day: str) -> str:
             return by(text)
         if change.kind == "qualifier":
             return certainty(text)
+        if change.kind == "dated":
+            return ", ".join(ed.dated(part.strip()) for part in text.split(","))
+        if change.kind == "checked":
+            return {"": "not yet checked"}.get(text, text)
         return text
 
     def why(change) -> str:
@@ -203,62 +214,81 @@ def _changes_html(app, docname: str, day: str) -> str:
             source = by(figure.fields.get("source_id", "")) if figure else ""
             return " ".join(filter(None, [f"Reported by {source}." if source else "", change.reason]))
         if change.kind == "checked":
-            verdict = ed.VERDICTS.get(change.after, "")
-            return " ".join(filter(None, [f"{verdict}." if verdict else "", change.reason]))
+            return change.reason
         return change.reason
 
     order = {doc: n for n, doc in enumerate(_reading_order(app))}
+    figures: dict[str, list] = {}
+    for change in changes:  # one row per figure, however many ways it changed
+        figures.setdefault(change.key, []).append(change)
     groups: dict[str, list] = {}
-    for change in changes:  # each change under the first page (in reading order) that shows it
-        shows = sorted((d for d in change.pages if d in app.env.titles),  # a chapter before the landing page
+    for found in figures.values():  # each figure under the first chapter (in reading order) that shows it
+        shows = sorted({d for c in found for d in c.pages if d in app.env.titles},
                        key=lambda d: (not d.startswith("notebooks/"), order.get(d, len(order))))
-        groups.setdefault(shows[0] if shows else "", []).append((change, shows[1:]))
+        groups.setdefault(shows[0] if shows else "", []).append((found, shows[1:]))
     counts = {kind: len({c.key for c in changes if c.kind == kind}) for kind in ed.KINDS}
-    parts = [f"{n} {ed.PHRASES[kind]}" for kind, n in sorted(counts.items(), key=lambda i: -i[1]) if n]
-    summary = (", ".join(parts[:-1]) + " and " + parts[-1]) if len(parts) > 1 else "".join(parts) or "none"
+
+    def counted(numbers: dict[str, int]) -> str:
+        parts = [f"{n} {ed.PHRASES[kind] if n != 1 else ed.PHRASE_ONE[kind]}"
+                 for kind, n in sorted(numbers.items(), key=lambda i: -i[1]) if n]
+        return (", ".join(parts[:-1]) + " and " + parts[-1]) if len(parts) > 1 else "".join(parts) or "none"
+
     same = ("" if counts["revised"] or counts["recomputed"] else
             f" No figure published in the edition of {ed.long_date(before.day)} changed its value.")
+    ledger = app.builder.get_relative_uri(docname, app.config.datastory_sources_page)
+
+    def line(change) -> str:
+        if change.kind == "new":
+            return f"<strong>New:</strong> {e(change.after)}"
+        was, now = shown(change, change.before), shown(change, change.after)
+        what = ed.ASPECTS[change.kind]
+        return (f"<strong>{e(what)}:</strong> " + (f"<del>{e(was)}</del> → " if was else "") + (e(now) or "—"))
+
     sections = []
     for doc in sorted(groups, key=lambda d: (d == "", order.get(d, len(order)))):
-        rows = []
-        for change, also in groups[doc]:
-            anchor = "figure-" + change.key.replace("/", "-")
+        rows, kinds = [], {}
+        for found, also in sorted(groups[doc], key=lambda item: (min(list(ed.KINDS).index(c.kind) for c in item[0]),
+                                                                  item[0][0].label.lower())):
+            first = found[0]
+            for change in found:
+                kinds[change.kind] = kinds.get(change.kind, 0) + 1
+            table, row_id = first.key.split("/", 1)
+            link = (f'{up}{CLAIM_DIR}/{row_id}.html' if table == "claims" else f"{ledger}#{table}-{row_id}")
             where = [_link(app, docname, d) for d in also]
             where += [f'<a href="{e(app.builder.get_relative_uri(docname, d))}#chart-{e(cid)}">Chart: {e(title)}</a>'
-                      for d, cid, title in change.charts]
-            permalink = (f' <a class="ds-changes__permalink" href="{up}{CLAIM_DIR}/{change.key.split("/", 1)[1]}'
-                         '.html">permalink</a>' if change.key.startswith("claims/") else "")
-            before_text = shown(change, change.before)
+                      for d, cid, title in {chart for c in found for chart in c.charts}]
+            reasons = list(dict.fromkeys(r for r in (why(c) for c in found) if r))
+            label = first.label[:1].upper() + first.label[1:]
             rows.append(
-                f'<tr id="{e(anchor)}"><td>{e(ed.KINDS[change.kind])}</td>'
-                f"<td>{e(change.label)}{permalink}</td>"
-                f'<td class="ds-changes__before">{"<del>" + e(before_text) + "</del>" if before_text else "—"}</td>'
-                f'<td class="ds-changes__after">{e(shown(change, change.after)) or "—"}</td>'
-                f"<td>{e(why(change)) or '—'}</td>"
-                f"<td>{'<br>'.join(where) or '—'}</td></tr>")
-        kinds: dict[str, int] = {}
-        for change, _ in groups[doc]:
-            kinds[change.kind] = kinds.get(change.kind, 0) + 1
-        counted = ", ".join(f"{n} {ed.PHRASES[k]}" for k, n in sorted(kinds.items(), key=lambda i: -i[1]))
+                f'<tr id="figure-{e(first.key.replace("/", "-"))}">'
+                f'<td><a href="{e(link)}">{e(label)}</a></td>'
+                f'<td class="ds-changes__what">{"<br>".join(line(c) for c in found)}</td>'
+                f"<td>{' '.join(e(r) for r in reasons) or '—'}</td>"
+                f"<td>{' · '.join(where) or '—'}</td></tr>")
+        n = len(groups[doc])
         if doc:
-            head = (f'<h2 id="changes-{e(doc.replace("/", "-"))}">{_link(app, docname, doc)}</h2>'
-                    f'<p class="ds-changes__count">{len({c.key for c, _ in groups[doc]})} figures: {counted}</p>')
+            title = e(app.env.titles[doc].astext())
+            head = (f'<h2 id="changes-{e(doc.replace("/", "-"))}">{title}</h2>'
+                    f'<p class="ds-changes__count">{n} figure{"s" if n != 1 else ""}: {counted(kinds)}. '
+                    f'<a href="{e(app.builder.get_relative_uri(docname, doc))}">Read the chapter</a></p>')
         else:
-            head = ('<h2 id="changes-data-only">In the data package only</h2><p class="ds-changes__count">'
-                    f"{len({c.key for c, _ in groups[doc]})} figures no story page shows: {counted}</p>")
+            head = ('<h2 id="changes-data-only">Not in the story\'s text or charts</h2><p class="ds-changes__count">'
+                    f"{n} figure{'s' if n != 1 else ''} kept in the <a href=\"{e(ledger)}\">data</a> "
+                    f"that no page shows: {counted(kinds)}.</p>")
         sections.append(
             head + '<div class="ds-table-scroll ds-figure--page">'
-            '<table class="ds-changes ds-table ds-filterable ds-rows-changes"><thead><tr><th scope="col">Change</th>'
-            '<th scope="col">Figure</th><th scope="col">Before</th><th scope="col">After</th>'
-            '<th scope="col">Why</th><th scope="col">Also on</th></tr></thead><tbody>'
-            + "".join(rows) + "</tbody></table></div>")
-    downloads = (f'<p>Every row as <a href="{day}.csv" download>CSV</a> or <a href="{day}.json" download>JSON</a>. '
+            '<table class="ds-changes ds-table ds-filterable ds-rows-changes" data-filter-by="ds-filter-changes">'
+            '<thead><tr><th scope="col">Figure</th><th scope="col">What changed</th><th scope="col">Why</th>'
+            '<th scope="col">Also on</th></tr></thead><tbody>' + "".join(rows) + "</tbody></table></div>")
+    downloads = (f'<p>Every change as <a href="{day}.csv" download>CSV</a> or <a href="{day}.json" download>JSON</a>. '
                  f'Compare <a href="{_live(up)}{ed.SITE_FOLDER}/{before.date}/index.html">the edition of '
                  f'{ed.long_date(before.day)}</a> with <a href="{_live(up)}{ed.SITE_FOLDER}/{day}/index.html">this '
                  "edition as published</a>.</p>")
-    return (f'<p class="ds-changes__summary">{len({c.key for c in changes})} figures are new or changed since the '
-            f"edition of {ed.long_date(before.day)}: {summary} (a figure can change in more than one way).{same}</p>"
-            + downloads + "".join(sections))
+    search = ('<div class="ds-filter ds-filter--page" hidden><label for="ds-filter-changes">Find a figure, source or '
+              'reason</label><input type="search" id="ds-filter-changes" autocomplete="off"></div>')
+    return (f'<p class="ds-changes__summary">{len(figures)} figures are new or changed since the '
+            f"edition of {ed.long_date(before.day)}: {counted(counts)}.{same}</p>"
+            + downloads + search + "".join(sections))
 
 
 # --- files beside the pages ---------------------------------------------------------------------
@@ -313,8 +343,10 @@ def _records(app) -> list[dict]:
         cite = (f"{ident.byline} ({(latest.date if latest else ident.date_released)[:4]}). \u201c{f['label']}\u201d. "
                 f"In {ident.title}{edition}." + (f" {address}" if address else ""))
         history = ed.history(root, key)
-        for entry in history:  # the source by its publisher, as a reader knows it
+        for entry in history:  # the source by its publisher and the figure as the story writes it
             entry["publisher"] = sources.get(entry.get("source_id", ""), {}).get("publisher", "")
+            if entry.get("value"):
+                entry["shown"] = format_value(float(entry["value"]), entry["unit"], entry["currency"] or None)
         as_of_long = ed.dated(f["as_of"], f.get("as_of_precision") or "day")
         records.append({
             "claim_id": claim_id, "label": f["label"], "reads": figure.reads(),
@@ -395,9 +427,10 @@ def _permalink_html(r: dict, ledger_href: str) -> str:
               + (f'; read in a copy by <a href="{e(src["via_url"])}">{e(src["via_publisher"])}</a>'
                  if src["via_url"] else ""))
     history = "".join(
-        f"<tr><td><a href=\"{_live('../')}{ed.SITE_FOLDER}/{h['edition']}/index.html\">"
+        f"<tr><td data-label=\"Edition\"><a href=\"{_live('../')}{ed.SITE_FOLDER}/{h['edition']}/index.html\">"
         f"{e(ed.long_date(date.fromisoformat(h['edition'])))}</a></td>"
-        f"<td>{e(h.get('reads', 'not in this edition'))}</td><td>{e(h.get('publisher', ''))}</td></tr>"
+        f"<td data-label=\"Figure\">{e(h.get('shown') or h.get('reads') or 'not in this edition')}</td>"
+        f"<td data-label=\"Source\">{e(h.get('publisher', ''))}</td></tr>"
         for h in r["history"])
     check = r["second_check"]
     checked_on = f", {e(ed.dated(check['checked_on']))}" if check["checked_on"] else ""
@@ -406,8 +439,8 @@ def _permalink_html(r: dict, ledger_href: str) -> str:
     derived = " Computed by us from other figures (see the data page)." if r["status"] == "derived" else ""
     definition = (f'<span class="ds-permalink__definition">{e(r["measure_definition"])}</span>'
                   if r["measure_definition"] else "")
-    cited = ("<dt>Where the story cites it</dt><dd>" + " · ".join(
-        f'<a href="../{e(c["href"])}">{e(c["title"])}</a>' for c in r["cited_on"]) + "</dd>\n"
+    cited = ('<dt>Where the story cites it</dt><dd><ul class="ds-permalink__where">' + "".join(
+        f'<li><a href="../{e(c["href"])}">{e(c["title"])}</a></li>' for c in r["cited_on"]) + "</ul></dd>\n"
              if r["cited_on"] else "<dt>Where the story cites it</dt><dd>Nowhere in this edition's text: "
              "it stays in the data package.</dd>\n")
     # With no site address configured the citation cannot name one; the reader's own address is
@@ -432,7 +465,7 @@ def _permalink_html(r: dict, ledger_href: str) -> str:
 <th scope="col">Figure</th><th scope="col">Source</th></tr></thead><tbody>{history}</tbody></table></div>
 <p class="ds-permalink__links"><a href="{e(ledger_href)}">All the story's figures, on the data page</a>
  · <a href="{e(r['claim_id'])}.json">As data (JSON)</a>
- · Licence: {e(r['licence'])}</p>
+ · Licence: <a href="{e(LICENCE_URLS.get(r['licence'], ''))}">{e(LICENCE_NAMES.get(r['licence'], r['licence']))}</a></p>
 </div>
 """
 

@@ -78,8 +78,9 @@ def navigation(app, pagename, templatename, context, doctree) -> None:
             continue
         target = next((d for _, docs in _parts(app) for d in docs if uri(d) == rel["link"]), None)
         caption, number = numbers.get(target, ("", None))
+        story = bool(parts) and caption == parts[0]["caption"]  # the story's chapters are numbered; other pages not
         cards.append({"label": label, "href": rel["link"], "title": rel["title"],
-                      "kicker": f"{caption} · {number}" if number and caption else caption})
+                      "kicker": f"Chapter {number}" if story and number else ""})
     context["ds_pager"] = cards
 
 

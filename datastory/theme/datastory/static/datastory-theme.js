@@ -84,11 +84,20 @@
       }
       more.addEventListener("click", function () { expanded = true; update(); });
       table.addEventListener("ds:reveal", update);
+      var holder = table.closest(".ds-table-wrap") || table;
+      var shared = document.getElementById(table.getAttribute("data-filter-by") || "");
+      if (shared) {  /* one filter, written in the page, for several tables */
+        input = shared;
+        input.addEventListener("input", update);
+        input.closest(".ds-filter").hidden = false;
+        holder.parentNode.insertBefore(more, holder.nextSibling);
+        update();
+        return;
+      }
       input.addEventListener("input", update);
       box.appendChild(label);
       box.appendChild(input);
       box.appendChild(count);
-      var holder = table.closest(".ds-table-wrap") || table;
       holder.parentNode.insertBefore(box, holder);
       holder.parentNode.insertBefore(more, holder.nextSibling);
       update();
