@@ -61,6 +61,13 @@ ASPECTS = {
     "retired": "Taken out", "re-sourced": "Source", "quote": "Quote", "checked": "Second check",
     "detail": "Detail", "new": "New",
 }
+#: What a changed second check means for the figure, by its new verdict (the checker's own notes stay on the data page).
+CHECK_NEWS = {
+    "confirmed": "A second reporter found the source again and read the quote there.",
+    "corrected": "The second check corrected the row; the data page says what it changed.",
+    "re-sourced": "The second check moved the figure to the page that made it.",
+    "unverified": "A second reporter could not find the source again, so the figure is marked unverified.",
+}
 #: The second check's verdicts, as a reader reads them.
 VERDICTS = {"confirmed": "Confirmed: a second reporter found the source again and read the quote there",
             "corrected": "Corrected by the second check (see the data page)",
@@ -145,9 +152,14 @@ class Figure:
                      ("actor", "what_changed"), ("base", "quote_currency", "date"),
                      ("instrument", "measure", "date"), ("exporter", "product", "period")):
             if all(f.get(k) for k in keys):
-                return ", ".join(self.names.get(f[k], f[k]) if k in ("measure", "metric") else
-                                 dated(f[k], f.get("date_precision") or "day") if k == "date" else str(f[k])
-                                 for k in keys)
+                parts = [self.names.get(f[k], f[k]) if k in ("measure", "metric") else
+                         dated(f[k], f.get("date_precision") or "day") if k == "date" else
+                         f"phase {f[k]}" if k == "phase" else str(f[k]) for k in keys]
+                if len(parts) == 1:
+                    return parts[0]
+                subject = " ".join(parts[:2]) if keys[1] == "phase" else parts[0]
+                rest = parts[2:] if keys[1] == "phase" else parts[1:]
+                return f"{subject}: {', '.join(rest)}"
         return self.key
 
 
@@ -233,7 +245,7 @@ def _diff(old: dict[str, Figure], new: dict[str, Figure]) -> list[Change]:
         if a.check != b.check:
             changes.append(Change("checked", key, b.label(), a.check, b.check))
         rest = moved - {*VALUE_FIELDS, "unit", "currency", "source_id", "qualifier", "status", "quote", *dates}
-        if rest and not any(c.key == key for c in changes):
+        if rest:
             changes.append(Change("detail", key, b.label(), "; ".join(f"{f}: {fa.get(f, '')}" for f in sorted(rest)),
                                   "; ".join(f"{f}: {fb.get(f, '')}" for f in sorted(rest))))
     return changes
@@ -244,17 +256,16 @@ def _certainty(fields: dict) -> str:
     return fields.get("qualifier") or fields.get("status", "")
 
 
-def with_reasons(changes: list[Change], corrections, since: str, until: str,
-                 check_notes: dict[str, str] | None = None) -> list[Change]:
+def with_reasons(changes: list[Change], corrections, since: str, until: str) -> list[Change]:
     """Each change's reason: the CHANGELOG entries for its row dated after ``since`` and up to
-    ``until``; for a changed second reading, the second check's own note (``check_notes``: key -> note)."""
+    ``until``; for a changed second check, what its new verdict means (CHECK_NEWS)."""
     by_row: dict[str, list] = {}
     for c in corrections:
         if since < c.day.isoformat() <= until:
             by_row.setdefault(c.what, []).append(c)
     for change in changes:
         if change.kind == "checked":
-            change.reason = (check_notes or {}).get(change.key, "")
+            change.reason = CHECK_NEWS.get(change.after, "")
             continue
         change.reason = " ".join(c.why for c in by_row.get(change.key, []))
     return changes

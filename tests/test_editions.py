@@ -196,20 +196,20 @@ def test_a_date_reads_no_more_precise_than_its_source():
     assert ed.dated("2024-05-24") == "24 May 2024"
 
 
-def test_a_column_added_between_editions_is_not_a_change_but_a_changed_second_reading_gives_the_checks_note():
+def test_a_column_added_between_editions_is_not_a_change_but_a_changed_second_check_says_what_it_means():
     old = {"claims/a": _figure("claims", "a", value="1", label="A")}
     new = {"claims/a": _figure("claims", "a", value="1", label="A", as_of_precision="month")}
     assert ed.diff(old, new) == []
-    old["claims/a"].check, new["claims/a"].check = "unverified", "confirmed"
-    changes = ed.with_reasons(ed.diff(old, new), [], "2026-12-01", "2026-12-07",
-                              {"claims/a": "Quote read on the filing."})
-    assert [(c.kind, c.reason) for c in changes] == [("checked", "Quote read on the filing.")]
+    old["claims/a"].check, new["claims/a"].check = "confirmed", "unverified"
+    changes = ed.with_reasons(ed.diff(old, new), [], "2026-12-01", "2026-12-07")
+    assert [(c.kind, c.reason) for c in changes] == [("checked", ed.CHECK_NEWS["unverified"])]
+    assert "marked unverified" in changes[0].reason  # the reader's words, not the checker's working note
 
 
 def test_a_row_is_named_by_its_subject_and_measure_label_never_its_ids():
     figure = ed.Figure("company_figures", "cf1", {"company": "Nvidia", "metric": "revenue_china", "period": "FY2025"},
                        names={"revenue_china": "Revenue from China"})
-    assert figure.label() == "Nvidia, Revenue from China, FY2025"
+    assert figure.label() == "Nvidia: Revenue from China, FY2025"
     ids = {row["id"] for row in ed._rows(ROOT / "data" / "measures.csv") if "_" in row["id"]}
     for key, figure in ed.figures(ROOT / "data").items():
         named = figure.label()

@@ -9,6 +9,7 @@ from __future__ import annotations
 import html
 import json
 import os
+import re
 from datetime import date
 from pathlib import Path
 
@@ -83,10 +84,7 @@ def changes_for(app, day: str) -> list[ed.Change] | None:
     new = ed.figures(root / ed.FOLDER / edition.date / "data")
     from ..changelog import read_corrections
 
-    notes = {f"{r['table']}/{r['row_id']}": r["note"]
-             for r in ed._rows(Path(app.config.datastory_data_path) / "checks.csv")}
-    changes = ed.with_reasons(ed.diff(old, new), read_corrections(root / "CHANGELOG.md"), before.date,
-                              edition.date, notes)
+    changes = ed.with_reasons(ed.diff(old, new), read_corrections(root / "CHANGELOG.md"), before.date, edition.date)
     sources, tables = {}, {}
     for doc in app.env.found_docs:
         path = Path(app.env.doc2path(doc))
@@ -161,11 +159,16 @@ def _editions_html(app, docname: str, root: Path) -> str:
             f'<li class="ds-edition" id="edition-{edition.date}"><p class="ds-edition__date">'
             f'<time datetime="{edition.date}">{ed.long_date(edition.day)}</time>'
             f'{" · the latest" if latest else ""}</p>'
+            f'<p class="ds-edition__count">{html.escape(counted[:1].upper() + counted[1:])}.</p>'
             f"<p>{html.escape(edition.summary)}</p>"
             f'<p class="ds-edition__links"><a href="{_live(up)}{ed.SITE_FOLDER}/{edition.date}/index.html">'
-            f"Read this edition as published</a> · {what or counted}"
-            f"{f' ({counted})' if what else ''}</p></li>")
+            f"Read this edition as published</a>{' · ' + what if what else ''}</p></li>")
     return f'<ol class="ds-editions" reversed>{"".join(rows)}</ol>'
+
+
+#: The order of a chapter's rows: changed values and new figures first, then how existing figures changed.
+ROW_ORDER = ["revised", "recomputed", "retired", "new", "qualifier", "dated", "re-sourced", "quote", "checked",
+             "detail"]
 
 
 def _changes_html(app, docname: str, day: str) -> str:
@@ -247,7 +250,7 @@ def _changes_html(app, docname: str, day: str) -> str:
     sections = []
     for doc in sorted(groups, key=lambda d: (d == "", order.get(d, len(order)))):
         rows, kinds = [], {}
-        for found, also in sorted(groups[doc], key=lambda item: (min(list(ed.KINDS).index(c.kind) for c in item[0]),
+        for found, also in sorted(groups[doc], key=lambda item: (min(ROW_ORDER.index(c.kind) for c in item[0]),
                                                                   item[0][0].label.lower())):
             first = found[0]
             for change in found:
@@ -286,8 +289,17 @@ def _changes_html(app, docname: str, day: str) -> str:
                  "edition as published</a>.</p>")
     search = ('<div class="ds-filter ds-filter--page" hidden><label for="ds-filter-changes">Find a figure, source or '
               'reason</label><input type="search" id="ds-filter-changes" autocomplete="off"></div>')
-    return (f'<p class="ds-changes__summary">{len(figures)} figures are new or changed since the '
-            f"edition of {ed.long_date(before.day)}: {counted(counts)}.{same}</p>"
+    new_count = counts["new"]
+    existing = {c.key for c in changes if c.kind != "new"}
+    lost = {c.key for c in changes if c.kind == "checked" and c.after == "unverified" and c.before != "unverified"}
+    older = {k: n for k, n in counts.items() if k != "new"}
+    lede = (f"{new_count} new figure{'s' if new_count != 1 else ''}" if new_count else "No new figure")
+    lede += (f", and {len(existing)} of the figures published on {ed.long_date(before.day)} changed: "
+             f"{counted(older)} (a figure can change in more than one way).{same}" if existing else ".")
+    if lost:
+        lede += (f" {len(lost)} published figure{'s are' if len(lost) != 1 else ' is'} now marked unverified: a second "
+                 "check could not find the source again.")
+    return (f'<p class="ds-changes__summary">{e(lede)}</p>'
             + downloads + search + "".join(sections))
 
 
@@ -339,8 +351,14 @@ def _records(app) -> list[dict]:
         source = sources.get(f["source_id"], {})
         check = checks.get(key, {})
         address = f"{ident.site_url}{CLAIM_DIR}/{claim_id}.html" if ident.site_url else ""
+        measure = measures.get(f["measure"], {}).get("label", "")
+        # the figure's name, with what it counts when the name does not say it
+        headline = f["label"][:1].upper() + f["label"][1:]
+        named = {w for w in re.findall(r"[a-z]+", f["label"].lower()) if len(w) > 3}
+        if measure and not named & {w for w in re.findall(r"[a-z]+", measure.lower()) if len(w) > 3}:
+            headline += ": " + (measure[:1].lower() + measure[1:] if measure[1:2].islower() else measure)
         edition = f", edition of {ed.long_date(latest.day)}" if latest else ""
-        cite = (f"{ident.byline} ({(latest.date if latest else ident.date_released)[:4]}). \u201c{f['label']}\u201d. "
+        cite = (f"{ident.byline} ({(latest.date if latest else ident.date_released)[:4]}). \u201c{headline}\u201d. "
                 f"In {ident.title}{edition}." + (f" {address}" if address else ""))
         history = ed.history(root, key)
         for entry in history:  # the source by its publisher and the figure as the story writes it
@@ -361,7 +379,7 @@ def _records(app) -> list[dict]:
             "source": {k: source.get(k, "") for k in ("source_id", "publisher", "title", "url", "published",
                                                       "via_publisher", "via_url", "tier")},
             "second_check": {k: check.get(k, "") for k in ("verdict", "checked_on", "note")},
-            "history": history, "cite": cite, "licence": ident.licence_data,
+            "history": history, "cite": cite, "licence": ident.licence_data, "headline": headline,
         })
     app._datastory_records = records
     return records
@@ -369,8 +387,6 @@ def _records(app) -> list[dict]:
 
 def _cited_on(app) -> dict[str, list[dict]]:
     """Claim id -> the pages whose sentences cite it (page, title, address of its first sentence), in reading order."""
-    import re
-
     pattern = re.compile(r"\{claim\}`([^`]+)`")
     order = {doc: n for n, doc in enumerate(_reading_order(app))}
     found: dict[str, list[dict]] = {}
@@ -407,7 +423,7 @@ def permalink_pages(app):
     ledger = app.builder.get_target_uri(app.config.datastory_sources_page)
     for record in _records(app):
         pagename = f"{CLAIM_DIR}/{record['claim_id']}"
-        yield pagename, {"title": f"{record['label']}: {record['reads']}",
+        yield pagename, {"title": f"{record['headline']}: {record['shown']}",
                          "body": _permalink_html(record, f"../{ledger}#claim-{record['claim_id']}")}, "page.html"
 
 
@@ -430,7 +446,7 @@ def _permalink_html(r: dict, ledger_href: str) -> str:
         f"<tr><td data-label=\"Edition\"><a href=\"{_live('../')}{ed.SITE_FOLDER}/{h['edition']}/index.html\">"
         f"{e(ed.long_date(date.fromisoformat(h['edition'])))}</a></td>"
         f"<td data-label=\"Figure\">{e(h.get('shown') or h.get('reads') or 'not in this edition')}</td>"
-        f"<td data-label=\"Source\">{e(h.get('publisher', ''))}</td></tr>"
+        + (f"<td data-label=\"Source\">{e(h['publisher'])}</td></tr>" if h.get("publisher") else "<td></td></tr>")
         for h in r["history"])
     check = r["second_check"]
     checked_on = f", {e(ed.dated(check['checked_on']))}" if check["checked_on"] else ""
@@ -448,7 +464,7 @@ def _permalink_html(r: dict, ledger_href: str) -> str:
     here = "" if "://" in r["cite"] else ' <span class="ds-cite-here" hidden></span>'
     return f"""<div class="ds-permalink">
 <p class="ds-kicker">A figure from the story</p>
-<h1>{e(r['label'])}</h1>
+<h1>{e(r['headline'])}</h1>
 <p class="ds-permalink__figure"><strong>{e(r['shown'])}</strong> · as of
 <time datetime="{e(r['as_of'])}">{e(r['as_of_long'])}</time></p>
 <dl class="ds-permalink__facts">
