@@ -31,7 +31,6 @@ HAND_TYPED = re.compile(
 MONTHS = "January|February|March|April|May|June|July|August|September|October|November|December"
 
 
-@pytest.mark.xfail(reason="issue 20/22: the re-reported story breaks this rule on some pages", strict=False)
 @pytest.mark.parametrize("page", PAGES, ids=[p.name for p in PAGES])
 def test_no_hand_typed_figures_in_prose(page):
     prose = prose_of(page.read_text(encoding="utf-8"))

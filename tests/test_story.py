@@ -41,7 +41,6 @@ def test_the_story_ends_on_its_verdict_and_nothing_sits_beside_it():
     assert ending.count("```{code-cell}") >= 1  # the verdict's chart: money against outcomes
 
 
-@pytest.mark.xfail(reason="issue 20/22: the re-reported story breaks this rule on some pages", strict=False)
 @pytest.mark.parametrize("page", chapters(), ids=lambda p: p.stem)
 def test_each_page_opens_with_a_short_standfirst_then_its_lead_chart(page):
     text = page.read_text(encoding="utf-8")
@@ -96,7 +95,6 @@ FIRST_SCREEN = """() => {
 }"""
 
 
-@pytest.mark.xfail(reason="issue 20/22: the re-reported story breaks this rule on some pages", strict=False)
 @pytest.mark.browser
 @pytest.mark.parametrize("size", list(SIZES))
 @pytest.mark.parametrize("page_path", [f"{p.relative_to(ROOT).with_suffix('.html').as_posix()}" for p in chapters()],
