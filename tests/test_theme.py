@@ -242,7 +242,6 @@ def test_search_from_the_top_bar_finds_chapters(chromium, strict):
     context.close()
 
 
-@pytest.mark.xfail(reason="issue 22: the one-row header changed the tab order; not re-checked this stop", strict=False)
 @pytest.mark.browser
 def test_keyboard_reaches_the_first_story_link_within_three_tabs(chromium, strict):
     context = _context(chromium)
