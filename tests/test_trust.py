@@ -19,6 +19,9 @@ from datastory.serve import Watcher, serve
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 HOSTILE = '<script>alert(1)</script> "><img src=x onerror=alert(1)> "quoted" & AT&T שלום 🚀 中文字'
+#: A chart the site draws from rows it reads: chapter 7's benchmark chart, its MMLU rows and their source.
+CHART_PAGE, CHART = "notebooks/07-is-the-bet-working.html", "benchmark-leads"
+HOSTILE_ROWS, HOSTILE_SOURCE = ("oc01", "oc02"), "hai-2025-ai-index-report"
 
 
 def set_cells(path: Path, changes: dict[str, dict[str, str]], key: str) -> None:
@@ -37,9 +40,11 @@ def set_cells(path: Path, changes: dict[str, dict[str, str]], key: str) -> None:
 def hostile_site(tmp_path_factory, built_site) -> Path:
     root = copy_repo(tmp_path_factory.mktemp("hostile") / "repo", cache_from=built_site)
     data = root / "data"
-    set_cells(data / "sources.csv", {"huluic-big-fund-phases-zh": {"title": HOSTILE, "publisher": HOSTILE}},
-              "source_id")
-    set_cells(data / "state_funds.csv", {"sf03": {"phase": HOSTILE}}, "row_id")  # drawn as Big Fund I
+    # What a chart draws from the data: the benchmark chart (the verdict chapter's only chart) names
+    # each benchmark from the outcomes rows' subject, on its axis and in its description and tooltips,
+    # and credits the rows' source by publisher, in its source line and every tooltip.
+    set_cells(data / "sources.csv", {HOSTILE_SOURCE: {"title": HOSTILE, "publisher": HOSTILE}}, "source_id")
+    set_cells(data / "outcomes.csv", {row: {"subject": HOSTILE} for row in HOSTILE_ROWS}, "row_id")
     set_cells(data / "claims.csv", {"wire-ai-fund-cny": {"label": HOSTILE, "note": HOSTILE},
                                     "big-fund-1-cny": {"label": HOSTILE}}, "claim_id")
     result = run_build(root)
@@ -47,8 +52,6 @@ def hostile_site(tmp_path_factory, built_site) -> Path:
     return root / "_build" / "html"
 
 
-@pytest.mark.xfail(reason="the fixture's hostile source and row are no longer drawn by chapter 1's rewritten chart; "
-                          "retarget it (issue 23)", strict=False)
 def test_hostile_text_shows_as_text_and_nothing_runs(hostile_site, chromium):
     with serve(hostile_site) as base:
         context = chromium.new_context()
@@ -59,25 +62,33 @@ def test_hostile_text_shows_as_text_and_nothing_runs(hostile_site, chromium):
         page.goto(f"{base}/book/data.html")
         text = page.locator("main").inner_text()
         assert text.count(HOSTILE) >= 3  # discrepancies, ledger, sources
-        page.goto(f"{base}/notebooks/01-state-venture-capitalist.html")
-        page.wait_for_function("() => document.querySelector('figure.ds-chart[data-state=\"live\"]')", timeout=8000)
-        caption = page.locator("figure.ds-chart figcaption").first.text_content()
-        assert HOSTILE in caption
+        page.goto(f"{base}/{CHART_PAGE}")
+        figure = page.locator(f"figure#chart-{CHART}")
+        figure.scroll_into_view_if_needed()  # a chart goes live as the reader nears it
+        figure.and_(page.locator("[data-state=live]")).wait_for(timeout=8000)
+        caption = figure.locator("figcaption").text_content()
+        assert caption.count(HOSTILE) >= 2  # the description names the benchmark; the source line, its publisher
         for picture in ("ds-chart__live svg", "ds-chart__narrow"):  # the live chart, the phone's inline picture
-            label = page.locator(f"figure.ds-chart .{picture} text", has_text="<script>alert(1)").first
-            assert label.text_content().startswith("Big Fund <script>alert(1)")  # long labels end in an ellipsis
-        page.locator("figure.ds-chart .ds-chart__live .role-mark path").first.hover()
+            label = figure.locator(f".{picture} text", has_text="<script>alert(1)").first
+            assert label.text_content().startswith("<script>alert(1)")  # long labels end in an ellipsis
+        figure.locator(".ds-chart__live .role-mark path").first.hover()
         tip = page.locator(".ds-tooltip--visible")
         tip.wait_for(timeout=2000)
         assert HOSTILE in tip.text_content()
+        figure.locator(".ds-chart__tab").click()  # the data table
+        table = figure.locator(".ds-chart__table")
+        table.wait_for(timeout=2000)
+        assert table.inner_text().count(HOSTILE) >= len(HOSTILE_ROWS)
         assert dialogs == []
         assert page.locator("img[src='x']").count() == 0
         assert watcher.problems() == []
         context.close()
-    for path in (hostile_site / "_charts").glob("big-fund-phases*.svg"):  # static pictures and download
+    pictures = sorted((hostile_site / "_charts").glob(f"{CHART}*.svg"))  # static pictures and download
+    assert len(pictures) >= 3
+    for path in pictures:
         svg = path.read_text(encoding="utf-8")
         assert "&lt;script&gt;alert(1)" in svg and "<script>" not in svg, path.name
-    page_html = (hostile_site / "notebooks" / "01-state-venture-capitalist.html").read_text(encoding="utf-8")
+    page_html = (hostile_site / CHART_PAGE).read_text(encoding="utf-8")
     assert "<script>alert(1)" not in page_html and "&lt;script&gt;alert(1)" in page_html
 
 
