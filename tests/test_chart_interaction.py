@@ -435,3 +435,46 @@ def test_without_javascript_the_pictures_follow_a_dark_system(chromium, base, wi
         assert figure.locator(".ds-chart__wide--dark img").is_visible()
         assert not figure.locator(".ds-chart__wide--light img").is_visible()
     context.close()
+
+
+STORY_PAGES = ["book/index.html", *(f"notebooks/{p.stem}.html" for p in sorted((ROOT / "notebooks").glob("0*.md"))),
+               "book/ending.html"]
+#: What a reader never reads in a tooltip: row and source ids, field names.
+INTERNAL = re.compile(r"\b(?:row_id|source_id|second_check|[a-z]{2,}\d{2,}|[a-z0-9]+(?:-[a-z0-9]+){3,})\b")
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("path", STORY_PAGES, ids=lambda p: Path(p).stem)
+def test_every_chart_answers_a_tap_with_a_tooltip_in_reader_words(chromium, base, path):
+    """Issue 22: every chart on a phone shows a mark's tooltip on a tap, naming things as a reader would."""
+    context, page, watcher = open_page(chromium, base, path, **PHONE)
+    tip = page.locator(".ds-tooltip.ds-tooltip--visible")
+    silent, internal = [], []
+    try:
+        figures = page.locator("figure.ds-chart")
+        for index in range(figures.count()):
+            figure = figures.nth(index)
+            marks = figure.locator(".ds-chart__narrow .role-mark:not(.role-axis *):not(.role-legend *) "
+                                   ":is(path, rect, circle, line)")
+            if marks.count() == 0:
+                silent.append(f"{figure.get_attribute('id')}: no mark in its picture")
+                continue
+            mark = marks.nth(marks.count() // 2)
+            mark.evaluate("m => m.scrollIntoView({block: 'center'})")
+            tap(page, mark)
+            try:
+                tip.wait_for(timeout=8000)
+            except Exception:
+                silent.append(figure.get_attribute("id"))
+                continue
+            text = tip.evaluate("t => [...t.querySelectorAll('*')].filter(e => !e.children.length)"
+                                ".map(e => e.textContent).join(' | ')")
+            if INTERNAL.search(text):
+                internal.append((figure.get_attribute("id"), INTERNAL.search(text).group(0), text[:120]))
+            tap(page, page.locator("h1").first)
+            tip.wait_for(state="hidden", timeout=3000)
+    finally:
+        context.close()
+    assert silent == [], f"{path}: charts that showed no tooltip on a tap: {silent}"
+    assert internal == [], f"{path}: tooltips showing internal names: {internal}"
+    assert watcher.problems() == []
