@@ -137,7 +137,13 @@ class Figure:
 
     def reads(self) -> str:
         """The figure as a reader reads it: value, scale, currency, certainty."""
-        parts = [self.value, self.fields.get("unit", ""), self.fields.get("currency", "")]
+        value = self.value
+        try:  # thousands grouped as the story prints them (2,045 million), digits as the source gave them
+            whole, _, decimals = value.lstrip("-").partition(".")
+            value = ("-" if value.startswith("-") else "") + f"{int(whole):,}" + (f".{decimals}" if decimals else "")
+        except ValueError:
+            pass
+        parts = [value, self.fields.get("unit", ""), self.fields.get("currency", "")]
         text = " ".join(p for p in parts if p and p != "one")
         qualifier = self.fields.get("qualifier") or ""
         return f"{text} ({qualifier})" if qualifier and qualifier != "reported" and text else text
@@ -159,6 +165,8 @@ class Figure:
                     return parts[0]
                 subject = " ".join(parts[:2]) if keys[1] == "phase" else parts[0]
                 rest = parts[2:] if keys[1] == "phase" else parts[1:]
+                if rest and rest[0].startswith(subject):  # "Hangzhou computing vouchers", not "Hangzhou: Hangzhou …"
+                    subject, rest = rest[0], rest[1:]
                 return f"{subject}: {', '.join(rest)}"
         return self.key
 
@@ -269,6 +277,11 @@ def with_reasons(changes: list[Change], corrections, since: str, until: str) -> 
             continue
         change.reason = " ".join(c.why for c in by_row.get(change.key, []))
     return changes
+
+
+def lost_verification(changes: list[Change]) -> set[str]:
+    """The figures a second check marked unverified in this edition that were not before."""
+    return {c.key for c in changes if c.kind == "checked" and c.after == "unverified" and c.before != "unverified"}
 
 
 def with_pages(changes: list[Change], root: Path, sources: dict[str, str],

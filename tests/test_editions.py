@@ -155,7 +155,7 @@ def test_publishing_an_edition_after_changing_one_figure_records_it_number_by_nu
     assert ">710<" in old and ">720<" in live and ">710<" not in live
     assert "You are reading the edition of" in old and "You are reading the edition of" not in live
     frozen = (site / "editions" / "2099-01-01" / "notebooks" / "02-local-subsidies.html").read_text(encoding="utf-8")
-    assert "You are reading the edition of" in frozen and "This was the edition of" in frozen  # head and foot
+    assert "You are reading the edition of" in frozen and "End of the edition of" in frozen  # head and foot
     history = json.loads((site / "claims" / "dream-town-startups.json").read_text(encoding="utf-8"))["history"]
     pairs = [(h["edition"], h["reads"]) for h in history]
     assert pairs[0] == ("2026-12-01", "710") and pairs[-1] == ("2099-01-01", "720")
@@ -228,11 +228,12 @@ def test_a_permalink_explains_its_measure_dates_it_as_its_source_and_links_the_s
     for target, anchor in cited:
         assert f'id="{anchor}"' in (site / target).read_text(encoding="utf-8"), target
     record = json.loads((site / "claims" / "bet-arena-gap-2026-03.json").read_text(encoding="utf-8"))
-    assert record["cite"].endswith("/claims/bet-arena-gap-2026-03.html")  # a published site names its address
+    # a published site cites the figure as it stands in the latest edition's frozen copy
+    assert record["cite"].endswith(f"/editions/{ed.read_editions(ROOT)[-1].date}/claims/bet-arena-gap-2026-03.html")
     from datastory.sphinx_ext.editions import _permalink_html
 
     unpublished = _permalink_html(record | {"cite": "Newsroom (2026). \u201cA\u201d. In T."}, "../data.html")
-    assert '<span class="ds-cite-here" hidden></span>' in unpublished  # the theme writes the reader's address in
+    assert 'class="ds-cite-here" data-path="../editions/' in unpublished  # the theme resolves it from the page
 
 
 @pytest.mark.slow

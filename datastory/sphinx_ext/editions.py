@@ -152,13 +152,15 @@ def _editions_html(app, docname: str, root: Path) -> str:
             kinds = {k: len({c.key for c in changes if c.kind == k}) for k in ed.KINDS}
             top = [f"{n} {ed.PHRASES[k] if n != 1 else ed.PHRASE_ONE[k]}"
                    for k, n in sorted(kinds.items(), key=lambda i: -i[1]) if n][:2]
-            counted = " and ".join(top) + ("; no published figure changed its value"
-                                           if not kinds["revised"] and not kinds["recomputed"] else "")
+            lost = ed.lost_verification(changes)
+            counted = " and ".join(top) + (f"; {len(lost)} published figure{'s' if len(lost) != 1 else ''} now marked "
+                                           "unverified" if lost else "") + (
+                "; no published figure changed its value" if not kinds["revised"] and not kinds["recomputed"] else "")
         what = _link(app, docname, page) if page in app.env.found_docs else ""
         rows.append(
             f'<li class="ds-edition" id="edition-{edition.date}"><p class="ds-edition__date">'
-            f'<time datetime="{edition.date}">{ed.long_date(edition.day)}</time>'
-            f'{" · the latest" if latest else ""}</p>'
+            f'{_ordinal(len(listed) - number)} edition · <time datetime="{edition.date}">{ed.long_date(edition.day)}'
+            f'</time>{" · the latest" if latest else ""}</p>'
             f'<p class="ds-edition__count">{html.escape(counted[:1].upper() + counted[1:])}.</p>'
             f"<p>{html.escape(edition.summary)}</p>"
             f'<p class="ds-edition__links"><a href="{_live(up)}{ed.SITE_FOLDER}/{edition.date}/index.html">'
@@ -167,8 +169,13 @@ def _editions_html(app, docname: str, root: Path) -> str:
 
 
 #: The order of a chapter's rows: changed values and new figures first, then how existing figures changed.
-ROW_ORDER = ["revised", "recomputed", "retired", "new", "qualifier", "dated", "re-sourced", "quote", "checked",
-             "detail"]
+ROW_ORDER = ["revised", "recomputed", "retired", "qualifier", "checked", "dated", "re-sourced", "quote", "detail",
+             "new"]
+
+
+def _ordinal(n: int) -> str:
+    words = ["First", "Second", "Third", "Fourth", "Fifth", "Sixth", "Seventh", "Eighth", "Ninth", "Tenth"]
+    return words[n - 1] if n <= len(words) else f"{n}th"
 
 
 def _changes_html(app, docname: str, day: str) -> str:
@@ -226,8 +233,9 @@ def _changes_html(app, docname: str, day: str) -> str:
         figures.setdefault(change.key, []).append(change)
     groups: dict[str, list] = {}
     for found in figures.values():  # each figure under the first chapter (in reading order) that shows it
+        drawn = {doc for c in found for doc, _, _ in c.charts}  # the page whose chart draws it, else one that cites it
         shows = sorted({d for c in found for d in c.pages if d in app.env.titles},
-                       key=lambda d: (not d.startswith("notebooks/"), order.get(d, len(order))))
+                       key=lambda d: (d not in drawn, not d.startswith("notebooks/"), order.get(d, len(order))))
         groups.setdefault(shows[0] if shows else "", []).append((found, shows[1:]))
     counts = {kind: len({c.key for c in changes if c.kind == kind}) for kind in ed.KINDS}
 
@@ -261,6 +269,12 @@ def _changes_html(app, docname: str, day: str) -> str:
             where += [f'<a href="{e(app.builder.get_relative_uri(docname, d))}#chart-{e(cid)}">Chart: {e(title)}</a>'
                       for d, cid, title in {chart for c in found for chart in c.charts}]
             reasons = list(dict.fromkeys(r for r in (why(c) for c in found) if r))
+            if any(c.kind == "checked" for c in found):  # the check it waited for has happened: say only its result
+                reasons = [re.sub(r"\s*Marked unverified until a second check of the new source confirms it\.", "", r)
+                           for r in reasons]
+            if any(c.kind == "checked" and c.after == "corrected" for c in found) and not any(
+                    c.kind in ("revised", "recomputed") for c in found):
+                reasons.append("Its value is unchanged.")
             label = first.label[:1].upper() + first.label[1:]
             rows.append(
                 f'<tr id="figure-{e(first.key.replace("/", "-"))}">'
@@ -291,15 +305,20 @@ def _changes_html(app, docname: str, day: str) -> str:
               'reason</label><input type="search" id="ds-filter-changes" autocomplete="off"></div>')
     new_count = counts["new"]
     existing = {c.key for c in changes if c.kind != "new"}
-    lost = {c.key for c in changes if c.kind == "checked" and c.after == "unverified" and c.before != "unverified"}
+    lost = ed.lost_verification(changes)
     older = {k: n for k, n in counts.items() if k != "new"}
     lede = (f"{new_count} new figure{'s' if new_count != 1 else ''}" if new_count else "No new figure")
     lede += (f", and {len(existing)} of the figures published on {ed.long_date(before.day)} changed: "
              f"{counted(older)} (a figure can change in more than one way).{same}" if existing else ".")
+    unverified = ""
     if lost:
-        lede += (f" {len(lost)} published figure{'s are' if len(lost) != 1 else ' is'} now marked unverified: a second "
-                 "check could not find the source again.")
-    return (f'<p class="ds-changes__summary">{e(lede)}</p>'
+        named = {c.key: c.label for c in changes if c.key in lost}
+        unverified = (f'<p class="ds-changes__lost"><strong>{len(lost)} published figure'
+                      f'{"s are" if len(lost) != 1 else " is"} now marked unverified</strong>, because a second check '
+                      "could not find the source again: " + "; ".join(
+                          f'<a href="#figure-{e(k.replace("/", "-"))}">{e(named[k][:1].upper() + named[k][1:])}</a>'
+                          for k in sorted(lost, key=lambda k: named[k].lower())) + ".</p>")
+    return (f'<p class="ds-changes__summary">{e(lede)}</p>' + unverified
             + downloads + search + "".join(sections))
 
 
@@ -350,7 +369,10 @@ def _records(app) -> list[dict]:
         claim_id, f = figure.row_id, figure.fields
         source = sources.get(f["source_id"], {})
         check = checks.get(key, {})
-        address = f"{ident.site_url}{CLAIM_DIR}/{claim_id}.html" if ident.site_url else ""
+        history = ed.history(root, key)
+        in_latest = bool(latest) and any(h["edition"] == latest.date and h["present"] for h in history)
+        pinned = (f"{ed.SITE_FOLDER}/{latest.date}/" if in_latest else "") + f"{CLAIM_DIR}/{claim_id}.html"
+        address = f"{ident.site_url}{pinned}" if ident.site_url else ""
         measure = measures.get(f["measure"], {}).get("label", "")
         # the figure's name, with what it counts when the name does not say it
         headline = f["label"][:1].upper() + f["label"][1:]
@@ -360,7 +382,6 @@ def _records(app) -> list[dict]:
         edition = f", edition of {ed.long_date(latest.day)}" if latest else ""
         cite = (f"{ident.byline} ({(latest.date if latest else ident.date_released)[:4]}). \u201c{headline}\u201d. "
                 f"In {ident.title}{edition}." + (f" {address}" if address else ""))
-        history = ed.history(root, key)
         for entry in history:  # the source by its publisher and the figure as the story writes it
             entry["publisher"] = sources.get(entry.get("source_id", ""), {}).get("publisher", "")
             if entry.get("value"):
@@ -380,6 +401,7 @@ def _records(app) -> list[dict]:
                                                       "via_publisher", "via_url", "tier")},
             "second_check": {k: check.get(k, "") for k in ("verdict", "checked_on", "note")},
             "history": history, "cite": cite, "licence": ident.licence_data, "headline": headline,
+            "cite_path": pinned,
         })
     app._datastory_records = records
     return records
@@ -461,7 +483,8 @@ def _permalink_html(r: dict, ledger_href: str) -> str:
              "it stays in the data package.</dd>\n")
     # With no site address configured the citation cannot name one; the reader's own address is
     # filled in by the theme's script (a reader with JavaScript off copies it from the address bar).
-    here = "" if "://" in r["cite"] else ' <span class="ds-cite-here" hidden></span>'
+    here = ("" if "://" in r["cite"] else
+            f' <span class="ds-cite-here" data-path="../{e(r["cite_path"])}" hidden></span>')
     return f"""<div class="ds-permalink">
 <p class="ds-kicker">A figure from the story</p>
 <h1>{e(r['headline'])}</h1>

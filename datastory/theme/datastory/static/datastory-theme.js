@@ -138,7 +138,8 @@
   function setupCitationAddress() {
     Array.prototype.forEach.call(document.querySelectorAll(".ds-cite-here"), function (slot) {
       if (!/^https?:$/.test(window.location.protocol)) { return; }
-      slot.textContent = window.location.href.split("#")[0];
+      /* the figure as cited: its permalink in the latest edition's frozen copy, resolved from this page */
+      slot.textContent = new URL(slot.getAttribute("data-path") || "", window.location.href).href.split("#")[0];
       slot.hidden = false;
     });
   }
