@@ -64,13 +64,17 @@ ASPECTS = {
 #: What a changed second check means for the figure, by its new verdict (the checker's own notes stay on the data page).
 CHECK_NEWS = {
     "confirmed": "A second reporter found the source again and read the quote there.",
-    "corrected": "The second check corrected the row; the data page says what it changed.",
+    "corrected": "A second reporter found the source and read the quote there; a detail of our record was corrected.",
     "re-sourced": "The second check moved the figure to the page that made it.",
     "unverified": "A second reporter could not find the source again, so the figure is marked unverified.",
 }
 #: The second check's verdicts, as a reader reads them.
+#: A second check's verdict in a word or two, as the what-changed page shows it.
+CHECK_WORDS = {"confirmed": "confirmed", "corrected": "confirmed, record corrected",
+               "re-sourced": "confirmed at the original", "unverified": "not confirmed", "": "not yet checked"}
 VERDICTS = {"confirmed": "Confirmed: a second reporter found the source again and read the quote there",
-            "corrected": "Corrected by the second check (see the data page)",
+            "corrected": "Confirmed, with a detail of our record corrected: a second reporter found the source and "
+                         "read the quote there",
             "re-sourced": "Re-sourced by the second check to the page that made the figure",
             "unverified": "Not confirmed: the second check could not find its page again"}
 

@@ -241,5 +241,5 @@ def test_what_changed_is_grouped_by_chapter_in_reader_words(site):
     page = (site / "book" / "changes" / "2026-12-07.html").read_text(encoding="utf-8")
     assert 'id="changes-notebooks-01-state-venture-capitalist"' in page
     assert "No figure published in the edition of 1 December 2026 changed its value." in page
-    assert "Added in this edition." not in page and "Reported by " in page
+    assert "Added in this edition." not in page and ", reported by " in page
     assert "entity_list_addition" not in page and ", revenue_china," not in page

@@ -215,14 +215,12 @@ def _changes_html(app, docname: str, day: str) -> str:
         if change.kind == "dated":
             return ", ".join(ed.dated(part.strip()) for part in text.split(","))
         if change.kind == "checked":
-            return {"": "not yet checked"}.get(text, text)
+            return ed.CHECK_WORDS.get(text, text)
         return text
 
     def why(change) -> str:
         if change.kind == "new":
-            figure = after.get(change.key)
-            source = by(figure.fields.get("source_id", "")) if figure else ""
-            return " ".join(filter(None, [f"Reported by {source}." if source else "", change.reason]))
+            return change.reason
         if change.kind == "checked":
             return change.reason
         return change.reason
@@ -250,7 +248,9 @@ def _changes_html(app, docname: str, day: str) -> str:
 
     def line(change) -> str:
         if change.kind == "new":
-            return f"<strong>New:</strong> {e(change.after)}"
+            figure = after.get(change.key)
+            source = by(figure.fields.get("source_id", "")) if figure else ""
+            return f"<strong>New:</strong> {e(change.after)}" + (f", reported by {e(source)}" if source else "")
         was, now = shown(change, change.before), shown(change, change.after)
         what = ed.ASPECTS[change.kind]
         return (f"<strong>{e(what)}:</strong> " + (f"<del>{e(was)}</del> → " if was else "") + (e(now) or "—"))
@@ -280,8 +280,8 @@ def _changes_html(app, docname: str, day: str) -> str:
                 f'<tr id="figure-{e(first.key.replace("/", "-"))}">'
                 f'<td><a href="{e(link)}">{e(label)}</a></td>'
                 f'<td class="ds-changes__what">{"<br>".join(line(c) for c in found)}</td>'
-                f"<td>{' '.join(e(r) for r in reasons) or '—'}</td>"
-                f"<td>{' · '.join(where) or '—'}</td></tr>")
+                + (f"<td>{' '.join(e(r) for r in reasons)}</td>" if reasons else '<td class="ds-empty">—</td>')
+                + (f"<td>{' · '.join(where)}</td></tr>" if where else '<td class="ds-empty">—</td></tr>'))
         n = len(groups[doc])
         if doc:
             title = e(app.env.titles[doc].astext())
@@ -307,17 +307,18 @@ def _changes_html(app, docname: str, day: str) -> str:
     existing = {c.key for c in changes if c.kind != "new"}
     lost = ed.lost_verification(changes)
     older = {k: n for k, n in counts.items() if k != "new"}
-    lede = (f"{new_count} new figure{'s' if new_count != 1 else ''}" if new_count else "No new figure")
-    lede += (f", and {len(existing)} of the figures published on {ed.long_date(before.day)} changed: "
-             f"{counted(older)} (a figure can change in more than one way).{same}" if existing else ".")
+    lede = (f"{new_count} new figure{'s' if new_count != 1 else ''}." if new_count else "No new figure.")
+    lede += (f" Of the figures published on {ed.long_date(before.day)}, {len(existing)} changed: "
+             f"{counted(older)} (a figure can change in more than one way).{same}" if existing else "")
     unverified = ""
     if lost:
         named = {c.key: c.label for c in changes if c.key in lost}
         unverified = (f'<p class="ds-changes__lost"><strong>{len(lost)} published figure'
                       f'{"s are" if len(lost) != 1 else " is"} now marked unverified</strong>, because a second check '
-                      "could not find the source again: " + "; ".join(
-                          f'<a href="#figure-{e(k.replace("/", "-"))}">{e(named[k][:1].upper() + named[k][1:])}</a>'
-                          for k in sorted(lost, key=lambda k: named[k].lower())) + ".</p>")
+                      "could not find the source again:</p><ul class=\"ds-changes__lost-list\">" + "".join(
+                          f'<li><a href="#figure-{e(k.replace("/", "-"))}">'
+                          f'{e(named[k][:1].upper() + named[k][1:])}</a></li>'
+                          for k in sorted(lost, key=lambda k: named[k].lower())) + "</ul>")
     return (f'<p class="ds-changes__summary">{e(lede)}</p>' + unverified
             + downloads + search + "".join(sections))
 
@@ -486,7 +487,7 @@ def _permalink_html(r: dict, ledger_href: str) -> str:
     here = ("" if "://" in r["cite"] else
             f' <span class="ds-cite-here" data-path="../{e(r["cite_path"])}" hidden></span>')
     return f"""<div class="ds-permalink">
-<p class="ds-kicker">A figure from the story</p>
+<p class="ds-kicker">A figure from the story · current version</p>
 <h1>{e(r['headline'])}</h1>
 <p class="ds-permalink__figure"><strong>{e(r['shown'])}</strong> · as of
 <time datetime="{e(r['as_of'])}">{e(r['as_of_long'])}</time></p>
@@ -495,7 +496,8 @@ def _permalink_html(r: dict, ledger_href: str) -> str:
 <dt>Certainty</dt><dd>{certainty}.{derived}</dd>
 <dt>What the source says</dt><dd><blockquote>{e(r['quote'])}</blockquote></dd>
 <dt>Source</dt><dd>{source}</dd>
-<dt>Second check</dt><dd>{e(ed.VERDICTS.get(check['verdict'], 'none recorded'))}{checked_on}</dd>
+<dt>Second check</dt><dd>{e(ed.VERDICTS.get(check['verdict'], 'none recorded'))}{checked_on}.
+<a href="{e(ledger_href)}">The check's note, on the data page</a></dd>
 {cited}</dl>
 <h2>Cite this figure</h2>
 <p class="ds-permalink__cite">{e(r['cite'])}{here}</p>
