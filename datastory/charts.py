@@ -235,6 +235,79 @@ def enable() -> None:
     jupyter.enable()
 
 
+#: The one second-check verdict a reader needs told apart: the row's page could not be found again.
+UNVERIFIED = "unverified"
+#: A frame's second check in reader words (see :func:`with_check`), for tooltips.
+CHECK_SHOWN = "second_check_shown"
+CONFIRMED, NOT_CONFIRMED = "Confirmed", "Not confirmed"
+#: The legend's only entry for the check, on a chart that draws at least one unconfirmed row.
+NOT_CONFIRMED_LEGEND = "Not confirmed by a second check"
+
+
+def with_check(frame):
+    """A copy of ``frame`` with :data:`CHECK_SHOWN`: "Not confirmed" for an unverified row, else "Confirmed".
+
+    Corrected and re-sourced rows were checked and are shown as checked; the raw verdict stays in
+    ``second_check`` for the chart's downloadable table.
+    """
+    frame = frame.copy()
+    frame[CHECK_SHOWN] = [NOT_CONFIRMED if str(c) == UNVERIFIED else CONFIRMED for c in frame["second_check"]]
+    return frame
+
+
+def check_note(check) -> str:
+    """Words to follow a figure in a chart's description: a note if its second check is unverified, else none."""
+    return " (not confirmed by a second check)" if str(check) == UNVERIFIED else ""
+
+
+def check_tooltip() -> alt.Tooltip:
+    """The tooltip line for the second check, in reader words (needs :func:`with_check` on the frame)."""
+    return alt.Tooltip(f"{CHECK_SHOWN}:N", title="Source check")
+
+
+def unconfirmed(checks, *, fill: float | None = None, dash: list[int] | None = None, opacity: float | None = None,
+                shape: str | None = None, symbol: str = "square", orient: str = "bottom", legend: bool = True) -> dict:
+    """Encodings that mark the drawn rows whose second check is ``unverified``, to splat into ``.encode``.
+
+    ``checks`` is the drawn frame's ``second_check`` column. Give the look of an unconfirmed mark:
+    ``fill`` (its fill opacity; 0 is hollow), ``dash`` (a dashed outline), ``opacity`` (pale) and/or
+    ``shape`` (a point's shape; confirmed points are circles). ``legend=False`` is for a second layer
+    whose unconfirmed marks another layer's legend already explains.
+    Every other row draws as a normal solid mark. With no unverified row every mark is drawn so,
+    with no legend; otherwise one legend, untitled, whose only entry is
+    :data:`NOT_CONFIRMED_LEGEND` — confirmed, corrected and re-sourced rows get no entry.
+    """
+    if fill is None and dash is None and opacity is None and shape is None:
+        raise ValueError("unconfirmed() needs a look for unconfirmed marks: fill, dash, opacity and/or shape")
+    states = sorted({str(c) for c in checks})
+    if UNVERIFIED not in states:  # every mark solid, as a confirmed one is drawn, and no legend
+        solid = {"fillOpacity": alt.value(1) if fill is not None else None,
+                 "strokeDash": alt.value([1, 0]) if dash is not None else None,
+                 "shape": alt.value("circle") if shape is not None else None,
+                 "opacity": alt.value(1) if opacity is not None else None}
+        return {channel: value for channel, value in solid.items() if value is not None}
+    # A mark only outlined differently is drawn in the legend as an outline, not a fill.
+    outline_only = fill is None and opacity is None and shape is None
+    key = alt.Legend(title=None, values=[UNVERIFIED], labelExpr=f"'{NOT_CONFIRMED_LEGEND}'", orient=orient,
+                     symbolType=symbol, symbolFillColor="transparent" if outline_only else MUTED,
+                     symbolStrokeColor=TEXT, symbolStrokeWidth=1.5) if legend else None
+
+    def scale(unverified, other, **kind) -> alt.Scale:
+        return alt.Scale(domain=states, range=[unverified if s == UNVERIFIED else other for s in states], **kind)
+
+    encodings = {}
+    if fill is not None:
+        encodings["fillOpacity"] = alt.FillOpacity("second_check:N", legend=key,
+                                                   scale=scale(fill, 1, type="ordinal"))
+    if dash is not None:
+        encodings["strokeDash"] = alt.StrokeDash("second_check:N", legend=key, scale=scale(dash, [1, 0]))
+    if shape is not None:
+        encodings["shape"] = alt.Shape("second_check:N", legend=key, scale=scale(shape, "circle"))
+    if opacity is not None:
+        encodings["opacity"] = alt.Opacity("second_check:N", legend=key, scale=scale(opacity, 1, type="ordinal"))
+    return encodings
+
+
 def legend_highlight(field: str, name: str = "highlight") -> tuple[alt.Parameter, alt.ConditionalValueDefnumberExprRef]:
     """A legend that highlights: click or hover a legend entry (or a mark) to fade the others.
 

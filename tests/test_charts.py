@@ -13,7 +13,7 @@ import pytest
 import vl_convert as vlc
 from conftest import copy_repo, run_build
 
-from datastory import charts
+from datastory import chart_rules, charts
 from datastory.chart_files import CHAR_PX, WIDTHS, Credit, width_overrides, with_credit
 from datastory.charts import wrap
 from datastory.citations import by_publisher, short_publisher, source_links_html
@@ -287,3 +287,43 @@ def test_the_wide_picture_has_a_dark_twin_in_the_same_colours_as_the_phone_pictu
     # without JavaScript the page follows the system's mode: the same rules apply under prefers-color-scheme
     for (attr, light), dark in mapping.items():
         assert f'html:not([data-theme]) .ds-chart__narrow [{attr}="{light}"] {{ {attr}: {dark}; }}' in css
+
+
+def _check_legends(frame: pd.DataFrame, **look) -> list[dict]:
+    """The compiled Vega legends of a bar chart marking ``frame``'s unconfirmed rows with ``look``."""
+    chart = alt.Chart(charts.with_check(frame)).mark_bar().encode(
+        x="value:Q", y="group:N", color="group:N", **charts.unconfirmed(frame.second_check, **look),
+        tooltip=[charts.check_tooltip()])
+    vega = vlc.vegalite_to_vega(chart.to_dict())
+    return [legend for legend in vega.get("legends", []) if "group" not in json.dumps(legend)]
+
+
+@pytest.mark.parametrize("checks", [["confirmed", "corrected", "re-sourced"], ["confirmed", "confirmed", "confirmed"]])
+def test_a_chart_with_every_row_confirmed_has_no_legend_for_the_check(checks):
+    frame = SYNTHETIC.assign(second_check=checks)
+    solid = charts.unconfirmed(frame.second_check, fill=0, dash=[4, 3])
+    assert solid == {
+        "fillOpacity": {"value": 1}, "strokeDash": {"value": [1, 0]}}
+    assert _check_legends(frame, fill=0, dash=[4, 3]) == []
+
+
+@pytest.mark.parametrize("look", [{"fill": 0, "dash": [4, 3]}, {"opacity": 0.3}, {"dash": [4, 3]}])
+def test_one_unconfirmed_row_gives_a_legend_whose_only_entry_says_not_confirmed(look):
+    frame = SYNTHETIC.assign(second_check=["confirmed", "unverified", "re-sourced"])
+    legends = _check_legends(frame, **look)
+    assert len(legends) == 1, legends
+    legend = legends[0]
+    assert legend["values"] == ["unverified"]
+    assert legend["encode"]["labels"]["update"]["text"] == {"signal": f"'{charts.NOT_CONFIRMED_LEGEND}'"}
+    assert not legend.get("title"), "the legend's one entry says what it means; no workshop title"
+    # The house rule on what a chart must show about unverified rows still holds.
+    chart = alt.Chart(charts.with_check(frame)).mark_bar().encode(
+        x="value:Q", **charts.unconfirmed(frame.second_check, **look), tooltip=[charts.check_tooltip()])
+    chart_rules.check("synthetic", chart.to_dict(), charts.with_check(frame).to_dict("records"))
+
+
+def test_the_check_in_a_tooltip_reads_in_reader_words():
+    frame = charts.with_check(SYNTHETIC.assign(second_check=["corrected", "unverified", "re-sourced"]))
+    assert frame[charts.CHECK_SHOWN].tolist() == ["Confirmed", "Not confirmed", "Confirmed"]
+    assert frame.second_check.tolist() == ["corrected", "unverified", "re-sourced"], "the raw verdict stays in the data"
+    assert charts.check_tooltip().to_dict()["title"] == "Source check"
