@@ -49,7 +49,8 @@ KINDS = {  # in the order a reader needs them: what the figures say first
 #: How a count of each kind reads in a sentence ("171 new figures, 75 with a better source").
 PHRASES = {
     "revised": "with a revised value", "recomputed": "of our calculations revised",
-    "qualifier": "with a changed certainty", "dated": "with a corrected date", "retired": "taken out",
+    "qualifier": "with a changed certainty (estimate, forecast, plan…)", "dated": "with a corrected date",
+    "retired": "taken out",
     "re-sourced": "with a better source", "quote": "with a corrected quote",
     "checked": "with a changed second check", "detail": "with other details corrected", "new": "new figures",
 }

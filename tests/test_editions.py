@@ -219,7 +219,7 @@ def test_a_row_is_named_by_its_subject_and_measure_label_never_its_ids():
 @pytest.mark.slow
 def test_a_permalink_explains_its_measure_dates_it_as_its_source_and_links_the_sentences_citing_it(site):
     page = (site / "claims" / "bet-arena-gap-2026-03.html").read_text(encoding="utf-8")
-    assert "as of\n<time datetime=\"2026-03-01\">March 2026</time>" in page and "1 March 2026" not in page
+    assert "as of <time datetime=\"2026-03-01\">March 2026</time>" in page and "1 March 2026" not in page
     assert "blind head-to-head comparisons" in page  # what the Arena is, from measures.csv
     import re
 

@@ -179,8 +179,6 @@ def _ordinal(n: int) -> str:
 
 
 def _changes_html(app, docname: str, day: str) -> str:
-    from ..claims import QUALIFIERS
-
     edition, before = _edition(Path(app.srcdir), day)
     if edition is None:
         return f"<p>No edition of {html.escape(day)} is recorded in {ed.FOLDER}/{ed.LIST}.</p>"
@@ -204,14 +202,12 @@ def _changes_html(app, docname: str, day: str) -> str:
         return (row["publisher"] + (f", {ed.dated(row['published'])}" if row.get("published") else "")
                 + (f"; read in a copy by {row['via_publisher']}" if row.get("via_publisher") else ""))
 
-    def certainty(word: str) -> str:
-        return "stated as fact" if word == "reported" else (QUALIFIERS.get(word, (word,))[0] or word)
 
     def shown(change, text: str) -> str:
         if change.kind == "re-sourced":
             return by(text)
         if change.kind == "qualifier":
-            return certainty(text)
+            return _certainty_word(text)
         if change.kind == "dated":
             return ", ".join(ed.dated(part.strip()) for part in text.split(","))
         if change.kind == "checked":
@@ -255,6 +251,12 @@ def _changes_html(app, docname: str, day: str) -> str:
         what = ed.ASPECTS[change.kind]
         return (f"<strong>{e(what)}:</strong> " + (f"<del>{e(was)}</del> → " if was else "") + (e(now) or "—"))
 
+    def stands(found) -> list[str]:  # the figure at stake, when no line of the row gives its value
+        if any(c.kind in ("new", "revised", "recomputed", "retired") for c in found):
+            return []
+        figure = after.get(found[0].key)
+        return [f"<strong>Figure:</strong> {e(figure.reads())} (unchanged)"] if figure and figure.reads() else []
+
     sections = []
     for doc in sorted(groups, key=lambda d: (d == "", order.get(d, len(order)))):
         rows, kinds = [], {}
@@ -279,7 +281,7 @@ def _changes_html(app, docname: str, day: str) -> str:
             rows.append(
                 f'<tr id="figure-{e(first.key.replace("/", "-"))}">'
                 f'<td><a href="{e(link)}">{e(label)}</a></td>'
-                f'<td class="ds-changes__what">{"<br>".join(line(c) for c in found)}</td>'
+                f'<td class="ds-changes__what">{"<br>".join(stands(found) + [line(c) for c in found])}</td>'
                 + (f"<td>{' '.join(e(r) for r in reasons)}</td>" if reasons else '<td class="ds-empty">—</td>')
                 + (f"<td>{' · '.join(where)}</td></tr>" if where else '<td class="ds-empty">—</td></tr>'))
         n = len(groups[doc])
@@ -317,7 +319,9 @@ def _changes_html(app, docname: str, day: str) -> str:
                       f'{"s are" if len(lost) != 1 else " is"} now marked unverified</strong>, because a second check '
                       "could not find the source again:</p><ul class=\"ds-changes__lost-list\">" + "".join(
                           f'<li><a href="#figure-{e(k.replace("/", "-"))}">'
-                          f'{e(named[k][:1].upper() + named[k][1:])}</a></li>'
+                          f'{e(named[k][:1].upper() + named[k][1:])}</a>'
+                          + (f" ({e(after[k].reads().split(' (')[0])})" if k in after and after[k].reads() else "")
+                          + "</li>"
                           for k in sorted(lost, key=lambda k: named[k].lower())) + "</ul>")
     return (f'<p class="ds-changes__summary">{e(lede)}</p>' + unverified
             + downloads + search + "".join(sections))
@@ -458,6 +462,12 @@ def _write_permalinks(app, root: Path, out: Path, listed) -> None:
                                                            encoding="utf-8")
 
 
+def _certainty_word(qualifier: str) -> str:
+    from ..claims import QUALIFIERS
+
+    return "stated as fact" if qualifier == "reported" else (QUALIFIERS.get(qualifier, (qualifier,))[0] or qualifier)
+
+
 def _permalink_html(r: dict, ledger_href: str) -> str:
     e = html.escape
     src = r["source"]
@@ -469,11 +479,16 @@ def _permalink_html(r: dict, ledger_href: str) -> str:
         f"<tr><td data-label=\"Edition\"><a href=\"{_live('../')}{ed.SITE_FOLDER}/{h['edition']}/index.html\">"
         f"{e(ed.long_date(date.fromisoformat(h['edition'])))}</a></td>"
         f"<td data-label=\"Figure\">{e(h.get('shown') or h.get('reads') or 'not in this edition')}</td>"
-        + (f"<td data-label=\"Source\">{e(h['publisher'])}</td></tr>" if h.get("publisher") else "<td></td></tr>")
+        + (f"<td data-label=\"Source\">{e(h['publisher'])}</td>" if h.get("publisher") else "<td></td>")
+        + (f"<td data-label=\"Certainty\">{e(_certainty_word(h.get('qualifier', '')))}</td>"
+           f"<td data-label=\"Second check\">{e(ed.CHECK_WORDS.get(h.get('second_check', ''), ''))}</td></tr>"
+           if h.get("present") else "<td></td><td></td></tr>")
         for h in r["history"])
     check = r["second_check"]
     checked_on = f", {e(ed.dated(check['checked_on']))}" if check["checked_on"] else ""
-    history = history or '<tr><td colspan="3">No edition recorded yet</td></tr>'
+    history = history or '<tr><td colspan="5">No edition recorded yet</td></tr>'
+    note = (f'<span class="ds-permalink__definition">The checker\'s note: {e(check["note"])}</span>'
+            if check.get("note") else "")
     certainty = e(r["qualifier_meaning"].rstrip(".") if r["qualifier_meaning"] else r["qualifier"])
     derived = " Computed by us from other figures (see the data page)." if r["status"] == "derived" else ""
     definition = (f'<span class="ds-permalink__definition">{e(r["measure_definition"])}</span>'
@@ -489,21 +504,21 @@ def _permalink_html(r: dict, ledger_href: str) -> str:
     return f"""<div class="ds-permalink">
 <p class="ds-kicker">A figure from the story · current version</p>
 <h1>{e(r['headline'])}</h1>
-<p class="ds-permalink__figure"><strong>{e(r['shown'])}</strong> · as of
-<time datetime="{e(r['as_of'])}">{e(r['as_of_long'])}</time></p>
+<p class="ds-permalink__figure"><strong>{e(r['shown'])}</strong>
+<span class="ds-permalink__asof">as of <time datetime="{e(r['as_of'])}">{e(r['as_of_long'])}</time></span></p>
 <dl class="ds-permalink__facts">
 <dt>What it counts</dt><dd>{e(r['measure_label'] or r['measure'])}{definition}</dd>
 <dt>Certainty</dt><dd>{certainty}.{derived}</dd>
 <dt>What the source says</dt><dd><blockquote>{e(r['quote'])}</blockquote></dd>
 <dt>Source</dt><dd>{source}</dd>
-<dt>Second check</dt><dd>{e(ed.VERDICTS.get(check['verdict'], 'none recorded'))}{checked_on}.
-<a href="{e(ledger_href)}">The check's note, on the data page</a></dd>
+<dt>Second check</dt><dd>{e(ed.VERDICTS.get(check['verdict'], 'none recorded'))}{checked_on}.{note}</dd>
 {cited}</dl>
 <h2>Cite this figure</h2>
 <p class="ds-permalink__cite">{e(r['cite'])}{here}</p>
 <h2>This figure in each edition</h2>
 <div class="ds-table-scroll"><table class="ds-changes"><thead><tr><th scope="col">Edition</th>
-<th scope="col">Figure</th><th scope="col">Source</th></tr></thead><tbody>{history}</tbody></table></div>
+<th scope="col">Figure</th><th scope="col">Source</th><th scope="col">Certainty</th>
+<th scope="col">Second check</th></tr></thead><tbody>{history}</tbody></table></div>
 <p class="ds-permalink__links"><a href="{e(ledger_href)}">All the story's figures, on the data page</a>
  · <a href="{e(r['claim_id'])}.json">As data (JSON)</a>
  · Licence: <a href="{e(LICENCE_URLS.get(r['licence'], ''))}">{e(LICENCE_NAMES.get(r['licence'], r['licence']))}</a></p>
