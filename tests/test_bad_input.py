@@ -71,20 +71,20 @@ CASES = {
                           "the table has a header but no rows", 1),
     "boolean outside the schema's values": (lambda d: set_cell(d / "open_models.csv", 2, "weights_open", "yes"),
                                             "data/open_models.csv:2:9", "'yes' is not a valid boolean", None),
-    "stray quote mid-file merges rows": (stray_quote, "data/claims.csv:5:11", "runs on to line", None),
+    "stray quote mid-file merges rows": (stray_quote, "data/claims.csv:5:12", "runs on to line", None),
     "unbalanced quote never closed": (lambda d: edit_line(d / "fx_rates.csv", FX_LAST_LINE,
                                                           lambda line: line + ',"oops'),
                                       f"data/fx_rates.csv:{FX_LAST_LINE}:11", "nothing closes it", None),
     "stray quote opens a cell that a later line closes": (lambda d: edit_line(
-        d / "claims.csv", 3, lambda line: line + ',"oops'), "data/claims.csv:3:15", "runs on to line 6", None),
+        d / "claims.csv", 3, lambda line: line + ',"oops'), "data/claims.csv:3:16", "runs on to line 6", None),
     "line break inside a quoted cell": (lambda d: edit_line(d / "claims.csv", 2, lambda line: line.replace(
-        "The first phase of the fund", "The first phase\nof the fund", 1)), "data/claims.csv:2:13",
+        "The first phase of the fund", "The first phase\nof the fund", 1)), "data/claims.csv:2:14",
         "runs on to line 3", None),
     "text after a closing quote": (lambda d: edit_line(d / "claims.csv", 2, lambda line: line.replace(
-        '204 billion yuan."', '204 billion yuan." (Reuters)', 1)), "data/claims.csv:2:13",
+        '204 billion yuan."', '204 billion yuan." (Reuters)', 1)), "data/claims.csv:2:14",
         "follows the closing double quote", None),
     "quote inside an unquoted cell": (lambda d: set_cell(d / "claims.csv", 2, "label", 'Big "Fund" I') or rewrite(
-        d / "claims.csv", lambda t: t.replace('"Big ""Fund"" I"', 'Big "Fund" I')), "data/claims.csv:2:11",
+        d / "claims.csv", lambda t: t.replace('"Big ""Fund"" I"', 'Big "Fund" I')), "data/claims.csv:2:12",
         "a double quote inside an unquoted cell", None),
     "malformed datapackage.json": (lambda d: rewrite(d / "datapackage.json", lambda t: t.replace(
         '"name": "sources",', '"name": "sources"', 1)), "data/datapackage.json:23:", "not valid JSON", 1),
@@ -140,7 +140,7 @@ CASES = {
     "trailing space in a value": (lambda d: set_cell(d / "claims.csv", 2, "currency", "CNY "),
                                   "data/claims.csv:2:5", "has a space at its start or end", None),
     "zero-width space in a label": (lambda d: set_cell(d / "claims.csv", 2, "label", "Big Fund\u200b phase I"),
-                                    "data/claims.csv:2:11", "invisible character U+200B at position 9", 1),
+                                    "data/claims.csv:2:12", "invisible character U+200B at position 9", 1),
     "descriptor licence disagrees with CITATION.cff": (lambda d: descriptor(d, lambda p: p["licenses"][0].update(
         name="CC0-1.0")), "data/datapackage.json", "CITATION.cff licenses the data CC-BY-4.0", 1),
 }
@@ -166,7 +166,7 @@ CASES["line numbers are physical lines"] = (physical_lines_after_a_bad_line, "da
                                             "'abc' is not a valid number", None)
 CASES["schema error does not hide provenance"] = (
     lambda d: (set_cell(d / "trade.csv", 2, "value", "abc"), set_cell(d / "claims.csv", 2, "value", "123.45")),
-    "data/claims.csv:2:13", "the quote does not state 123.45", None)
+    "data/claims.csv:2:14", "the quote does not state 123.45", None)
 
 CASES["claim measured otherwise than its row"] = (
     lambda d: set_cell(d / "claims.csv", 2, "measure", "registered_capital"), "data/claims.csv:2:2",
