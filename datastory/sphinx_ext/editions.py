@@ -487,8 +487,8 @@ def _permalink_html(r: dict, ledger_href: str) -> str:
     check = r["second_check"]
     checked_on = f", {e(ed.dated(check['checked_on']))}" if check["checked_on"] else ""
     history = history or '<tr><td colspan="5">No edition recorded yet</td></tr>'
-    note = (f'<span class="ds-permalink__definition">The checker\'s note: {e(check["note"])}</span>'
-            if check.get("note") else "")
+    # the checker's note is a working note (row ids, field names): it stays on the data page, one tap away
+    note = f' <a href="{e(ledger_href)}">The check\'s note, on the data page</a>' if check.get("note") else ""
     certainty = e(r["qualifier_meaning"].rstrip(".") if r["qualifier_meaning"] else r["qualifier"])
     derived = " Computed by us from other figures (see the data page)." if r["status"] == "derived" else ""
     definition = (f'<span class="ds-permalink__definition">{e(r["measure_definition"])}</span>'
