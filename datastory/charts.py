@@ -289,6 +289,7 @@ def unconfirmed(checks, *, fill: float | None = None, dash: list[int] | None = N
     # A mark only outlined differently is drawn in the legend as an outline, not a fill.
     outline_only = fill is None and opacity is None and shape is None
     key = alt.Legend(title=None, values=[UNVERIFIED], labelExpr=f"'{NOT_CONFIRMED_LEGEND}'", orient=orient,
+                     labelLimit=260,
                      symbolType=symbol, symbolFillColor="transparent" if outline_only else MUTED,
                      symbolStrokeColor=TEXT, symbolStrokeWidth=1.5) if legend else None
 

@@ -266,7 +266,7 @@ def _changes_html(app, docname: str, day: str) -> str:
             for change in found:
                 kinds[change.kind] = kinds.get(change.kind, 0) + 1
             table, row_id = first.key.split("/", 1)
-            link = (f'{up}{CLAIM_DIR}/{row_id}.html' if table == "claims" else f"{ledger}#{table}-{row_id}")
+            link = (f'{up}{CLAIM_DIR}/{row_id}.html' if table == "claims" else f"{ledger}#table-{table}")
             where = [_link(app, docname, d) for d in also]
             where += [f'<a href="{e(app.builder.get_relative_uri(docname, d))}#chart-{e(cid)}">Chart: {e(title)}</a>'
                       for d, cid, title in {chart for c in found for chart in c.charts}]
