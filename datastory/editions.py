@@ -335,12 +335,24 @@ def to_csv(changes: list[Change]) -> str:
     return out.getvalue()
 
 
+_SNAPSHOTS: dict[tuple, dict[str, Figure]] = {}
+
+
+def _snapshot_figures(folder: Path) -> dict[str, Figure]:
+    """``figures`` of an edition's data snapshot, read once per build: a build asks for the history of
+    every claim, and a snapshot is never edited (the key still changes if its files do)."""
+    key = (str(folder), tuple((p.name, p.stat().st_size, p.stat().st_mtime_ns) for p in sorted(folder.iterdir())))
+    if key not in _SNAPSHOTS:
+        _SNAPSHOTS[key] = figures(folder)
+    return _SNAPSHOTS[key]
+
+
 def history(root: Path, key: str) -> list[dict]:
     """A figure across the editions: date, value as read, certainty, source and quote in each."""
     found = []
     for edition in read_editions(root):
         snapshot = Path(root) / FOLDER / edition.date / "data"
-        figure = figures(snapshot).get(key) if snapshot.is_dir() else None
+        figure = _snapshot_figures(snapshot).get(key) if snapshot.is_dir() else None
         found.append({"edition": edition.date, "present": figure is not None,
                       **({"reads": figure.reads(), "qualifier": _certainty(figure.fields),
                           **{k: figure.fields.get(k, "") for k in ("value", "unit", "currency")},
